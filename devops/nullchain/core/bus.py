@@ -1,0 +1,106 @@
+"""The in-process event bus: every state change of the engine, in order.
+
+As Vega core's broker, the engine only *publishes*; readers (the data-node-like
+store, the fidelity runner, reports) subscribe and build their views from the
+stream alone. Events are light Python records so the hot path stays cheap; the
+service layer converts them to vega-sim's protobuf `BusEvent` on demand.
+Payloads are snapshots: the engine never mutates an object after publishing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class EventType(Enum):
+    """Vega's `BusEventType` names, for the events this engine emits."""
+
+    TIME_UPDATE = "TIME_UPDATE"
+    LEDGER_MOVEMENTS = "LEDGER_MOVEMENTS"
+    POSITION_RESOLUTION = "POSITION_RESOLUTION"
+    ORDER = "ORDER"
+    ACCOUNT = "ACCOUNT"
+    PARTY = "PARTY"
+    TRADE = "TRADE"
+    MARGIN_LEVELS = "MARGIN_LEVELS"
+    PROPOSAL = "PROPOSAL"
+    VOTE = "VOTE"
+    MARKET_DATA = "MARKET_DATA"
+    NETWORK_PARAMETER = "NETWORK_PARAMETER"
+    LIQUIDITY_PROVISION = "LIQUIDITY_PROVISION"
+    MARKET_CREATED = "MARKET_CREATED"
+    MARKET_UPDATED = "MARKET_UPDATED"
+    ORACLE_DATA = "ORACLE_DATA"
+    ASSET = "ASSET"
+    MARKET_TICK = "MARKET_TICK"
+    SETTLE_POSITION = "SETTLE_POSITION"
+    SETTLE_DISTRESSED = "SETTLE_DISTRESSED"
+    POSITION_STATE = "POSITION_STATE"
+    LOSS_SOCIALIZATION = "LOSS_SOCIALIZATION"
+    DEPOSIT = "DEPOSIT"
+    WITHDRAWAL = "WITHDRAWAL"
+    AUCTION = "AUCTION"
+    DISTRESSED_ORDERS = "DISTRESSED_ORDERS"
+    DISTRESSED_POSITIONS = "DISTRESSED_POSITIONS"
+    TRADING_MODE = "TRADING_MODE"
+    END_BLOCK = "END_BLOCK"
+    BEGIN_BLOCK = "BEGIN_BLOCK"
+    TRANSACTION_RESULT = "TRANSACTION_RESULT"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One published fact. `sequence` is the event's position in the whole stream."""
+
+    type: EventType
+    payload: Any
+    block: int
+    sequence: int
+
+
+Subscriber = Callable[[Event], None]
+
+
+class EventBus:
+    """Ordered publish/subscribe; subscribers run synchronously in subscription order."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[tuple[frozenset[EventType] | None, Subscriber]] = []
+        self._sequence = 0
+        self.block = 0
+
+    def subscribe(self, subscriber: Subscriber, types: Iterable[EventType] | None = None) -> None:
+        """Receive every later event, or only those of `types`."""
+        self._subscribers.append((frozenset(types) if types is not None else None, subscriber))
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers = [(t, s) for t, s in self._subscribers if s is not subscriber]
+
+    def publish(self, event_type: EventType, payload: Any) -> None:
+        if not self._subscribers:
+            self._sequence += 1
+            return
+        event = Event(event_type, payload, self.block, self._sequence)
+        self._sequence += 1
+        for types, subscriber in self._subscribers:
+            if types is None or event_type in types:
+                subscriber(event)
+
+    @property
+    def published(self) -> int:
+        """How many events were published so far."""
+        return self._sequence
+
+
+class EventRecorder:
+    """Keeps every event; used by tests, the fidelity runner and determinism checks."""
+
+    def __init__(self, bus: EventBus, types: Iterable[EventType] | None = None) -> None:
+        self.events: list[Event] = []
+        bus.subscribe(self.events.append, types)
+
+    def of_type(self, event_type: EventType) -> list[Any]:
+        return [e.payload for e in self.events if e.type is event_type]

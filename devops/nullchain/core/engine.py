@@ -1,0 +1,245 @@
+"""The execution engine: every market, the collateral, the clock and the network parameters.
+
+As Vega core's `execution.Engine`, it routes commands to markets and drives
+them through time (`on_tick`) and blocks (`block_end`) in a fixed order
+(markets by creation). Nothing here raises for a user's mistake: commands come
+back with Vega's rejection reason and leave every balance as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from devops.nullchain.core.bus import EventBus, EventType
+from devops.nullchain.core.collateral import Collateral
+from devops.nullchain.core.commands import (
+    BatchMarketInstructions,
+    CancellationResult,
+    LiquidityProvisionAmendment,
+    LiquidityProvisionCancellation,
+    LiquidityProvisionSubmission,
+    OrderAmendment,
+    OrderCancellation,
+    OrderConfirmation,
+    OrderSubmission,
+)
+from devops.nullchain.core.ids import IdGenerator
+from devops.nullchain.core.margins import MarginLevels
+from devops.nullchain.core.market import Market, _amend_error
+from devops.nullchain.core.market_data import MarketData
+from devops.nullchain.core.netparams import NetworkParameters
+from devops.nullchain.core.positions import MarketPosition
+from devops.nullchain.core.types import (
+    MarketConfig,
+    MarketState,
+    Order,
+    OrderError,
+    OrderStatus,
+    Side,
+    TimeInForce,
+)
+
+GENESIS_TIME = 1_575_072_000_000_000_000  # 2019-11-30T00:00:00Z, the integration tests' clock
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    """A party's position as the data node reports it (size in position decimals)."""
+
+    size: int
+    realised_pnl: Decimal = Decimal(0)
+    unrealised_pnl: Decimal = Decimal(0)
+
+
+class ExecutionEngine:
+    """All markets of one network, deterministic from its inputs."""
+
+    def __init__(
+        self,
+        *,
+        bus: EventBus | None = None,
+        netparams: NetworkParameters | None = None,
+        start_time: int = GENESIS_TIME,
+        seed: int = 0,
+    ) -> None:
+        self.bus = bus if bus is not None else EventBus()
+        self.netparams = netparams if netparams is not None else NetworkParameters()
+        self.now = start_time
+        self.collateral = Collateral(self.bus, self)
+        self.markets: dict[str, Market] = {}
+        self._seed = seed
+        self.assets: dict[str, int] = {}
+
+    # ---- configuration ------------------------------------------------------------------------
+
+    def enable_asset(self, asset_id: str, decimals: int, quantum: int = 1) -> None:
+        self.assets[asset_id] = decimals
+        self.collateral.enable_asset(asset_id, decimals)
+        self.bus.publish(EventType.ASSET, (asset_id, decimals, quantum))
+
+    def submit_market(self, config: MarketConfig) -> Market:
+        if config.asset not in self.assets:
+            self.enable_asset(config.asset, config.asset_decimals)
+        config.asset_decimals = self.assets[config.asset]
+        market = Market(
+            config,
+            bus=self.bus,
+            collateral=self.collateral,
+            clock=self,
+            netparams=self.netparams,
+            ids=IdGenerator(f"{self._seed}:{config.id}"),
+        )
+        self.markets[config.id] = market
+        self.bus.publish(EventType.MARKET_CREATED, market)
+        return market
+
+    def start_opening_auction(self, market_id: str) -> None:
+        self.markets[market_id].start_opening_auction()
+
+    def update_market(self, config: MarketConfig) -> None:
+        market = self.markets[config.id]
+        market.config = config
+        market.set_fee_factors(config.fees)
+        market.publish_market_update()
+
+    # ---- time -------------------------------------------------------------------------------
+
+    def on_tick(self, now: int) -> None:
+        """Time moves to `now` (Vega's time service tick)."""
+        self.now = now
+        self.bus.publish(EventType.TIME_UPDATE, now)
+        for market in list(self.markets.values()):
+            market.on_tick(now)
+
+    def block_end(self) -> None:
+        for market in list(self.markets.values()):
+            if not market.closed:
+                market.block_end()
+        self.bus.block += 1
+
+    # ---- commands ---------------------------------------------------------------------------
+
+    def _market(self, market_id: str) -> Market | None:
+        market = self.markets.get(market_id)
+        if market is None or market.closed:
+            return None
+        return market
+
+    def submit_order(self, submission: OrderSubmission, party: str) -> OrderConfirmation:
+        market = self._market(submission.market_id)
+        if market is None:
+            order = Order(
+                id="", market_id=submission.market_id, party=party, side=submission.side,
+                price=submission.price, size=submission.size, remaining=submission.size,
+                time_in_force=submission.time_in_force, type=submission.type,
+                created_at=self.now, status=OrderStatus.REJECTED,
+                reason=OrderError.INVALID_MARKET_ID, reference=submission.reference,
+            )
+            self.bus.publish(EventType.ORDER, order)
+            return OrderConfirmation(order)
+        return market.submit_order(submission, party)
+
+    def amend_order(self, amendment: OrderAmendment, party: str) -> OrderConfirmation:
+        market = self._market(amendment.market_id)
+        if market is None:
+            return _amend_error(amendment, party, OrderError.INVALID_MARKET_ID)
+        return market.amend_order(amendment, party)
+
+    def cancel_order(self, cancellation: OrderCancellation, party: str) -> CancellationResult:
+        if cancellation.market_id and cancellation.market_id not in self.markets:
+            return CancellationResult(error=OrderError.INVALID_MARKET_ID)
+        if cancellation.order_id:
+            if cancellation.market_id:
+                markets = [self.markets[cancellation.market_id]]
+            else:
+                markets = list(self.markets.values())
+            for market in markets:
+                if cancellation.order_id in market.orders or (
+                    cancellation.order_id in market.pegged_orders
+                ):
+                    return market.cancel_order(party, cancellation.order_id)
+            return CancellationResult(error=OrderError.INVALID_ORDER_ID)
+        markets = (
+            [self.markets[cancellation.market_id]]
+            if cancellation.market_id
+            else list(self.markets.values())
+        )
+        cancelled: list[Order] = []
+        for market in markets:
+            cancelled.extend(market.cancel_all(party).cancelled)
+        return CancellationResult(cancelled)
+
+    def batch_market_instructions(
+        self, party: str, batch: BatchMarketInstructions
+    ) -> list[OrderConfirmation | CancellationResult]:
+        """Cancellations, then amendments, then submissions; each one stands alone."""
+        results: list[OrderConfirmation | CancellationResult] = []
+        results.extend(self.cancel_order(c, party) for c in batch.cancellations)
+        results.extend(self.amend_order(a, party) for a in batch.amendments)
+        results.extend(self.submit_order(s, party) for s in batch.submissions)
+        return results
+
+    def submit_liquidity_provision(
+        self, submission: LiquidityProvisionSubmission, party: str, lp_id: str = ""
+    ) -> str | None:
+        market = self._market(submission.market_id)
+        if market is None:
+            return "invalid market ID"
+        return market.submit_liquidity_provision(submission, party, lp_id)  # type: ignore[attr-defined]
+
+    def amend_liquidity_provision(
+        self, amendment: LiquidityProvisionAmendment, party: str
+    ) -> str | None:
+        market = self._market(amendment.market_id)
+        if market is None:
+            return "invalid market ID"
+        return market.amend_liquidity_provision(amendment, party)  # type: ignore[attr-defined]
+
+    def cancel_liquidity_provision(
+        self, cancellation: LiquidityProvisionCancellation, party: str
+    ) -> str | None:
+        market = self._market(cancellation.market_id)
+        if market is None:
+            return "invalid market ID"
+        return market.cancel_liquidity_provision(party)  # type: ignore[attr-defined]
+
+    def submit_oracle_data(self, signers: list[str], data: dict[str, str]) -> None:
+        """Oracle data reaches every market whose termination or settlement spec it matches."""
+        self.bus.publish(EventType.ORACLE_DATA, (tuple(signers), dict(data)))
+        for market in list(self.markets.values()):
+            config = market.config
+            signed = not config.settlement_oracle or config.settlement_oracle in signers
+            if not signed:
+                continue
+            if config.termination_property and config.termination_property in data:
+                if data[config.termination_property].lower() == "true":
+                    market.terminate_trading()
+            if config.settlement_property and config.settlement_property in data:
+                raw = Decimal(data[config.settlement_property])
+                scale = Decimal(10) ** (config.asset_decimals - config.settlement_data_decimals)
+                market.receive_settlement_data(int(raw * scale))
+
+    # ---- views ------------------------------------------------------------------------------
+
+    def market_data(self, market_id: str) -> MarketData:
+        return self.markets[market_id].market_data()
+
+    def market_state(self, market_id: str) -> MarketState:
+        return self.markets[market_id].state
+
+    def margin_levels(self, party: str, market_id: str) -> MarginLevels | None:
+        return self.markets[market_id].margin_levels.get(party)
+
+    def position(self, party: str, market_id: str) -> MarketPosition | None:
+        return self.markets[market_id].positions.get(party)
+
+    def orderbook_volume(self, market_id: str, side: Side, price: int) -> int:
+        market = self.markets[market_id]
+        return market.book.volume_at(side, price * market.config.price_factor)
+
+    def liquidity_fee_factor(self, market_id: str) -> Decimal:
+        return self.markets[market_id].fee_factors.liquidity
+
+
+__all__ = ["ExecutionEngine", "GENESIS_TIME", "PositionView", "TimeInForce"]
