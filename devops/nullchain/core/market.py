@@ -25,6 +25,7 @@ from devops.nullchain.core.commands import (
 from devops.nullchain.core.fees import FeeBill, auction_fees, continuous_fees
 from devops.nullchain.core.ids import IdGenerator
 from devops.nullchain.core.market_lifecycle import MarketLifecycle
+from devops.nullchain.core.market_liquidity import MarketLiquidity
 from devops.nullchain.core.matching import MatchResult
 from devops.nullchain.core.types import (
     MarketConfig,
@@ -50,7 +51,7 @@ _STOPPING = frozenset(
 )
 
 
-class Market(MarketLifecycle):
+class Market(MarketLiquidity, MarketLifecycle):
     """One futures market. Commands never raise: rejections come back in confirmations."""
 
     def __init__(
@@ -534,6 +535,7 @@ class Market(MarketLifecycle):
             self.positions.update(trade, passive, order)
             self.record_open_interest()
             self.settlement.add_trade(trade)
+        self.record_traded_value(result.trades)
 
     def publish_order(self, order: Order) -> None:
         self.bus.publish(EventType.ORDER, copy.copy(order))

@@ -23,7 +23,13 @@ from devops.nullchain.core.matching import OrderBook
 from devops.nullchain.core.positions import MarketPosition, Positions
 from devops.nullchain.core.price_monitoring import PriceMonitor
 from devops.nullchain.core.risk import RiskFactors, price_range, risk_factors
-from devops.nullchain.core.settlement import NETWORK_PARTY, MTMTransfer, Settlement
+from devops.nullchain.core.settlement import (
+    NETWORK_PARTY,
+    LossSocialization,
+    MTMTransfer,
+    SettleDistressed,
+    Settlement,
+)
 from devops.nullchain.core.types import (
     AccountType,
     FeeFactors,
@@ -86,13 +92,14 @@ class MarketLifecycle:
             triggers=config.price_monitoring,
             risk_model=config.risk_model,
             price_range=price_range,
+            min_duration=self.minimum_auction_duration,
         )
+        self.next_factor_update = 0
         self.target_stake = TargetStake(
             config.liquidity_monitoring.target_stake, position_factor=config.position_factor
         )
         self.liquidity_monitor = LiquidityMonitor(config.liquidity_monitoring)
         self.margin_levels: dict[str, MarginLevels] = {}
-        self.supplied_stake = 0
         self.last_best: tuple[int | None, int | None, int | None, int | None] = (
             None,
             None,
@@ -109,6 +116,10 @@ class MarketLifecycle:
     @property
     def can_trade(self) -> bool:
         return self.state in (MarketState.ACTIVE, MarketState.PENDING, MarketState.SUSPENDED)
+
+    def minimum_auction_duration(self) -> int:
+        seconds = self.netparams.get_duration_seconds("market.auction.minimumDuration")  # type: ignore[attr-defined]
+        return int(seconds)
 
     def publish_market_update(self) -> None:
         self.bus.publish(EventType.MARKET_UPDATED, self)
@@ -162,10 +173,16 @@ class MarketLifecycle:
         order.original_price = price // self.config.price_factor
         return True
 
-    def check_reference_moves(self) -> None:
-        """Reprice pegged orders when the static best prices moved (Vega's reference moves)."""
+    def check_reference_moves(self, force: bool = False, updates: bool = True) -> None:
+        """Reprice pegged orders when the static best prices moved (Vega's reference moves).
+
+        LP orders are refreshed whenever orders changed (`updates`) or prices moved.
+        """
         if self.auction.in_auction:
             return
+        if force:
+            self.last_best = (None, None, None, None)
+        moved = False
         for _ in range(8):  # repricing can move references again; Vega recurses likewise
             best = (
                 self.book.best_static_bid,
@@ -174,9 +191,12 @@ class MarketLifecycle:
                 None,
             )
             if best == self.last_best and not self._parked_can_deploy():
-                return
+                break
+            moved = True
             self.last_best = best
             self._reprice_all_pegged()
+        if moved or updates:
+            self.update_liquidity_orders()  # type: ignore[attr-defined]
 
     def _parked_can_deploy(self) -> bool:
         return any(self.pegged_price(o) is not None for o in self.pegged_orders.values())
@@ -238,32 +258,52 @@ class MarketLifecycle:
         self.target_stake.record_open_interest(self.positions.open_interest(), self.clock.now)  # type: ignore[attr-defined]
 
     def current_target_stake(self) -> int:
-        return self.target_stake.target_stake(
-            self.reference_price(), self.risk_factors, self.clock.now  # type: ignore[attr-defined]
+        """Target stake as market data reports it: theoretical while in auction."""
+        now = self.clock.now  # type: ignore[attr-defined]
+        if self.auction.in_auction:
+            return self.theoretical_target_stake(self.indicative_trade_list())
+        return self.target_stake.target_stake(self.mark_price, self.risk_factors, now)
+
+    def theoretical_target_stake(self, trades: list[Trade]) -> int:
+        return self.target_stake.theoretical_target_stake(
+            self.reference_price(),
+            self.risk_factors,
+            self.clock.now,  # type: ignore[attr-defined]
+            self.positions.open_interest_given_trades(trades),
         )
 
     def reference_price(self) -> int:
-        return self.mark_price or self.last_traded_price
+        """Mark price, or in an auction the indicative price when there is one."""
+        if self.auction.in_auction:
+            price, _, _ = self.book.indicative_price_and_volume()
+            if price:
+                return price
+        return self.mark_price
 
-    def check_liquidity(self, trades: list[Trade] | None, persistent: bool = True) -> None:
+    def indicative_trade_list(self) -> list[Trade]:
+        """The trades an uncrossing now would make (Vega's GetIndicativeTrades), as records."""
+        price, volume, side = self.book.indicative_price_and_volume()
+        if volume == 0:
+            return []
+        return self.book.indicative_trades(price, volume, side)
+
+    def check_liquidity(self, trades: list[Trade] | None, persistent: bool = True) -> bool:
+        self.top_up_bonds()  # type: ignore[attr-defined]
         in_auction = self.auction.in_auction
         bid_volume = ask_volume = 0
         if not in_auction or self.book.bid_and_ask_present():
             bid_volume = self.book.best_static_bid_volume
             ask_volume = self.book.best_static_ask_volume
-        target = self.target_stake.target_stake_given_trades(
-            self.reference_price(),
-            self.risk_factors,
-            self.clock.now,  # type: ignore[attr-defined]
-            self.positions.open_interest_given_trades(trades) if trades else None,
-        )
-        self.liquidity_monitor.check(
+        target = self.theoretical_target_stake(trades or [])
+        self.liquidity_monitor.min_duration = self.minimum_auction_duration()
+        return self.liquidity_monitor.check(
             self.auction,
             self.clock.now,  # type: ignore[attr-defined]
             supplied_stake=self.supplied_stake,
             target_stake=target,
             best_static_bid_volume=bid_volume,
             best_static_ask_volume=ask_volume,
+            has_trades=bool(trades),
             persistent=persistent,
         )
 
@@ -273,12 +313,18 @@ class MarketLifecycle:
         """Vega's OnTick: expire orders, update monitors, maybe leave or enter an auction."""
         if self.closed:
             return True
+        if now >= self.next_factor_update:  # Vega's state variables tick before the market
+            self.price_monitor.compute_factors()
+            delay = self.netparams.get_duration_seconds("network.floatingPointUpdates.delay")  # type: ignore[attr-defined]
+            self.next_factor_update = now + int(delay * _SECOND)
         if self.can_trade:
             self.remove_expired_orders(now)
         self.price_monitor.on_time_update(now)
         if self.state in (MarketState.PROPOSED, MarketState.TRADING_TERMINATED):
             return False
+        self.liquidity_tick_start(now)  # type: ignore[attr-defined]
         self.check_auction(now)
+        self.liquidity_tick_end(now)  # type: ignore[attr-defined]
         return self.closed
 
     def remove_expired_orders(self, now: int) -> None:
@@ -301,6 +347,7 @@ class MarketLifecycle:
         indicative = self.indicative_trades()
         if auction.is_opening and not self.price_monitor.initialised and indicative:
             self.price_monitor.check_price(auction, indicative, True, now)
+            self.price_monitor.compute_factors()  # first uncrossing price: bounds can be set
         if not auction.expired(now):
             return
         if auction.is_opening:
@@ -346,6 +393,7 @@ class MarketLifecycle:
             self.park(order)
             self.publish_order(order)  # type: ignore[attr-defined]
             self.release_margin_excess(order.party)
+        self.undeploy_liquidity_orders()  # type: ignore[attr-defined]
         self.bus.publish(EventType.AUCTION, self.auction.snapshot())
         if self.auction.in_auction and not self.auction.is_opening:
             self.state = MarketState.SUSPENDED
@@ -363,7 +411,7 @@ class MarketLifecycle:
         for order in to_cancel:
             self.remove_order(order, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
         was_opening = self.auction.is_opening
-        self.auction.left(now)
+        left_event = self.auction.left(now)
         previous_mark = self.mark_price
         self.mark_price = self.last_traded_price
         self.last_best = (None, None, None, None)
@@ -372,15 +420,15 @@ class MarketLifecycle:
         if not self.auction.in_auction and self.auction.auction_start_pending:
             self.enter_auction()
         if not self.auction.in_auction:
-            self.bus.publish(EventType.AUCTION, self.auction.snapshot())
+            self.bus.publish(EventType.AUCTION, left_event)
             self.confirm_mtm(skip_margin=False)
             self.next_mtm = now + self.mtm_interval()
             if self.state in (MarketState.SUSPENDED, MarketState.PENDING):
                 self.state = MarketState.ACTIVE
                 self.trading_mode = TradingMode.CONTINUOUS
                 self.publish_market_update()
-            if was_opening:
-                self.price_monitor.reset_after_opening(self.mark_price, now)
+            self.price_monitor.compute_factors()  # Vega recomputes bounds when an auction ends
+            self.liquidity_auction_left(was_opening, now)  # type: ignore[attr-defined]
         else:
             self.mark_price = previous_mark
 
@@ -423,6 +471,8 @@ class MarketLifecycle:
             position=position.size,
             buy_orders=position.buy,
             sell_orders=position.sell,
+            buy_sum_product=position.buy_sum_product,
+            sell_sum_product=position.sell_sum_product,
             mark_price=price,
             risk_factors=self.risk_factors,
             linear_slippage=self.config.linear_slippage_factor,
@@ -450,12 +500,12 @@ class MarketLifecycle:
         )
 
     def market_observable(self, fallback: int) -> int:
-        """Price margins are computed at: mark price, else an auction's indicative price."""
-        if self.auction.in_auction:
-            price, volume, _ = self.book.indicative_price_and_volume()
-            if volume > 0 and price:
-                return price
-        return self.mark_price or fallback
+        """Price margins are computed at: the mark price, or in the opening auction the
+        indicative price (the order's own price when there is none)."""
+        if self.auction.is_opening:
+            price, _, _ = self.book.indicative_price_and_volume()
+            return price or fallback
+        return self.mark_price
 
     def _accounts(self, party: str) -> tuple[Account, Account, Account | None]:
         market = self.config.id
@@ -549,7 +599,7 @@ class MarketLifecycle:
         distressed = self._margins_after_settlement()
         if distressed:
             self.resolve_closed_out(distressed)
-        self.check_reference_moves()
+        self.check_reference_moves(updates=bool(distressed))
         if not skip_margin:
             self.recheck_margins()
 
@@ -576,7 +626,9 @@ class MarketLifecycle:
             if moved.moved < transfer.amount:
                 self.bus.publish(
                     EventType.LOSS_SOCIALIZATION,
-                    (market, transfer.party, -(transfer.amount - moved.moved)),
+                    LossSocialization(
+                        transfer.party, market, -(transfer.amount - moved.moved), self.clock.now  # type: ignore[attr-defined]
+                    ),
                 )
         collected = settlement.balance
         if collected < expected:
@@ -605,7 +657,10 @@ class MarketLifecycle:
                 network = transfer
                 continue
             last = transfer
-            self.bus.publish(EventType.LOSS_SOCIALIZATION, (self.config.id, transfer.party, -loss))
+            self.bus.publish(
+                EventType.LOSS_SOCIALIZATION,
+                LossSocialization(transfer.party, self.config.id, -loss, self.clock.now),  # type: ignore[attr-defined]
+            )
         if total != collected:
             target = network or last
             if target is not None:
@@ -632,6 +687,7 @@ class MarketLifecycle:
             ):
                 had_orders = True
                 self.remove_order(order, OrderStatus.STOPPED)  # type: ignore[attr-defined]
+        self.cancel_distressed_provisions(parties)  # type: ignore[attr-defined]
         closed = distressed
         if had_orders:
             closed = []
@@ -733,7 +789,13 @@ class MarketLifecycle:
             general, margin, bond = self._accounts(position.party)
             self.bus.publish(
                 EventType.SETTLE_DISTRESSED,
-                (self.config.id, position.party, margin.balance + general.balance),
+                SettleDistressed(
+                    position.party,
+                    self.config.id,
+                    self.mark_price,
+                    margin.balance + general.balance,
+                    self.clock.now,  # type: ignore[attr-defined]
+                ),
             )
         self.settlement.remove_distressed(parties)
         insurance = self.collateral.get(self.config.id, NETWORK, self.asset, AccountType.INSURANCE)
@@ -798,9 +860,11 @@ class MarketLifecycle:
         for transfer in wins:
             _, margin, _ = self._accounts(transfer.party)
             self.collateral.move([settlement], [margin], transfer.amount, TransferType.WIN)
+        self.distribute_liquidity_fees()  # type: ignore[attr-defined]
         for order in sorted(list(self.orders.values()) + list(self.pegged_orders.values()),
                             key=lambda o: o.sequence):
             self.remove_order(order, OrderStatus.STOPPED)  # type: ignore[attr-defined]
+        self.stop_all_provisions()  # type: ignore[attr-defined]
         for party in sorted(self.parties):
             general, margin, bond = self._accounts(party)
             for account in (margin, bond):
@@ -837,7 +901,7 @@ class MarketLifecycle:
                 b.trigger,
                 b.reference_price,
             )
-            for b in self.price_monitor.bounds(now)
+            for b in self.price_monitor.bounds(self.auction)
         )
         mid = book.mid_price() if book.best_bid is not None and book.best_ask is not None else None
         static_mid = (
@@ -870,8 +934,10 @@ class MarketLifecycle:
             extension_trigger=self.auction.extension_trigger,
             target_stake=self.current_target_stake(),
             supplied_stake=self.supplied_stake,
+            market_value_proxy=int(self.market_value_proxy),  # type: ignore[attr-defined]
             market_state=self.state,
             price_monitoring_bounds=bounds,
+            liquidity_provider_fee_shares=self.lp_fee_shares(),  # type: ignore[attr-defined]
         )
 
     def set_fee_factors(self, factors: FeeFactors) -> None:

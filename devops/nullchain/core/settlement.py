@@ -212,3 +212,24 @@ def _mtm(
         else:
             share, negative = add - share, trade_negative
     return share // position_factor, share, negative
+
+
+@dataclass(frozen=True, slots=True)
+class SettleDistressed:
+    """The SETTLE_DISTRESSED event: a party closed out with what it still held."""
+
+    party: str
+    market_id: str
+    price: int
+    margin: int
+    timestamp: int
+
+
+@dataclass(frozen=True, slots=True)
+class LossSocialization:
+    """The LOSS_SOCIALIZATION event: `amount` is negative for a loss."""
+
+    party: str
+    market_id: str
+    amount: int
+    timestamp: int

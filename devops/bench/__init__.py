@@ -1,0 +1,1 @@
+"""Benchmarks: throughput and memory figures printed as `name value unit` lines."""

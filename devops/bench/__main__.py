@@ -1,0 +1,20 @@
+"""`python -m devops.bench [engine]`: print benchmark figures as `name value unit` lines."""
+
+from __future__ import annotations
+
+import argparse
+
+from devops.bench import engine_bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devops.bench", description=__doc__)
+    parser.add_argument("suite", nargs="?", default="engine", choices=["engine"])
+    parser.parse_args(argv)
+    print(f"engine.order_submissions_per_second {engine_bench.order_submissions_per_second():.0f} orders/s")
+    print(f"engine.blocks_per_second {engine_bench.blocks_per_second():.0f} blocks/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Engine throughput: order submissions into a deep book, and blocks with mark-to-market.
+
+Both figures go through the whole market (validation, margins, fees, matching,
+positions, events), not the order book alone.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from decimal import Decimal
+
+from devops.nullchain.core.commands import OrderSubmission
+from devops.nullchain.core.engine import ExecutionEngine
+from devops.nullchain.core.types import (
+    LogNormalRiskModel,
+    MarketConfig,
+    OrderType,
+    Side,
+    TimeInForce,
+)
+
+_SECOND = 1_000_000_000
+
+
+def _continuous_market(parties: int) -> ExecutionEngine:
+    engine = ExecutionEngine(seed=1)
+    engine.netparams.update("network.markPriceUpdateMaximumFrequency", "0s")
+    engine.enable_asset("USD", 0)
+    config = MarketConfig(
+        id="BENCH",
+        asset="USD",
+        risk_model=LogNormalRiskModel(
+            Decimal("0.000001"), Decimal("0.00011407711613050422"), Decimal(0), Decimal(0),
+            Decimal("1.5"),
+        ),
+        opening_auction_duration=1,
+    )
+    engine.submit_market(config)
+    engine.start_opening_auction("BENCH")
+    for index in range(parties):
+        engine.collateral.deposit(f"p{index}", "USD", 10**15)
+    for side, price in ((Side.BUY, 1000), (Side.SELL, 1000)):
+        engine.submit_order(OrderSubmission("BENCH", side, 1, TimeInForce.GFA, price=price), "p0"
+                            if side == Side.BUY else "p1")
+    engine.on_tick(engine.now + 2 * _SECOND)
+    engine.block_end()
+    return engine
+
+
+def order_submissions_per_second(orders: int = 20_000, resting: int = 1_000, seed: int = 7) -> float:
+    """Limit orders into a book of `resting` orders, half of them crossing."""
+    engine = _continuous_market(parties=20)
+    rng = random.Random(seed)
+    for index in range(resting):
+        side = Side.BUY if index % 2 == 0 else Side.SELL
+        price = 900 - rng.randrange(50) if side == Side.BUY else 1100 + rng.randrange(50)
+        engine.submit_order(
+            OrderSubmission("BENCH", side, 1 + rng.randrange(5), TimeInForce.GTC, price=price),
+            f"p{index % 20}",
+        )
+    plan = []
+    for index in range(orders):
+        side = Side.BUY if index % 2 == 0 else Side.SELL
+        crossing = index % 4 < 2
+        if side == Side.BUY:
+            price = 1100 + rng.randrange(50) if crossing else 900 - rng.randrange(50)
+        else:
+            price = 900 - rng.randrange(50) if crossing else 1100 + rng.randrange(50)
+        plan.append(
+            (OrderSubmission("BENCH", side, 1, TimeInForce.GTC, price=price), f"p{index % 20}")
+        )
+    start = time.perf_counter()
+    for submission, party in plan:
+        engine.submit_order(submission, party)
+    return orders / (time.perf_counter() - start)
+
+
+def blocks_per_second(blocks: int = 2_000, positions: int = 20) -> float:
+    """A continuous market with `positions` open positions marking to market every block."""
+    engine = _continuous_market(parties=positions + 2)
+    for index in range(positions):
+        side = Side.BUY if index % 2 == 0 else Side.SELL
+        engine.submit_order(
+            OrderSubmission("BENCH", side, 1, TimeInForce.GTC, price=1000), f"p{index + 2}"
+        )
+    start = time.perf_counter()
+    for block in range(blocks):
+        price = 1000 + (block % 7) - 3
+        engine.submit_order(
+            OrderSubmission("BENCH", Side.BUY, 1, TimeInForce.GTC, price=price), "p0"
+        )
+        engine.submit_order(
+            OrderSubmission("BENCH", Side.SELL, 1, TimeInForce.IOC, type=OrderType.LIMIT, price=price),
+            "p1",
+        )
+        engine.on_tick(engine.now + _SECOND)
+        engine.block_end()
+    return blocks / (time.perf_counter() - start)
