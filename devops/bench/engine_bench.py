@@ -13,11 +13,14 @@ from decimal import Decimal
 from devops.nullchain.core.commands import OrderSubmission
 from devops.nullchain.core.engine import ExecutionEngine
 from devops.nullchain.core.types import (
+    LiquidityMonitoringParameters,
     LogNormalRiskModel,
     MarketConfig,
     OrderType,
     Side,
+    TargetStakeParameters,
     TimeInForce,
+    TradingMode,
 )
 
 _SECOND = 1_000_000_000
@@ -35,16 +38,23 @@ def _continuous_market(parties: int) -> ExecutionEngine:
             Decimal("1.5"),
         ),
         opening_auction_duration=1,
+        # no liquidity commitment here: a zero target stake lets the market open without one
+        liquidity_monitoring=LiquidityMonitoringParameters(
+            TargetStakeParameters(scaling_factor=Decimal(0))
+        ),
     )
     engine.submit_market(config)
     engine.start_opening_auction("BENCH")
     for index in range(parties):
         engine.collateral.deposit(f"p{index}", "USD", 10**15)
-    for side, price in ((Side.BUY, 1000), (Side.SELL, 1000)):
-        engine.submit_order(OrderSubmission("BENCH", side, 1, TimeInForce.GFA, price=price), "p0"
-                            if side == Side.BUY else "p1")
+    opening = [(Side.BUY, 1000, "p0"), (Side.SELL, 1000, "p1"), (Side.BUY, 800, "p0"),
+               (Side.SELL, 1200, "p1")]
+    for side, price, party in opening:  # an uncrossing trade, and a book on both sides after
+        engine.submit_order(OrderSubmission("BENCH", side, 1, TimeInForce.GTC, price=price), party)
     engine.on_tick(engine.now + 2 * _SECOND)
     engine.block_end()
+    if engine.markets["BENCH"].trading_mode != TradingMode.CONTINUOUS:
+        raise RuntimeError("the benchmark market did not leave its opening auction")
     return engine
 
 

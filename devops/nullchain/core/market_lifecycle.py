@@ -128,8 +128,7 @@ class MarketLifecycle:
         self.state = MarketState.PENDING
         self.trading_mode = TradingMode.OPENING_AUCTION
         self.auction.start_opening(self.clock.now)  # type: ignore[attr-defined]
-        self.book.enter_auction()
-        self.bus.publish(EventType.AUCTION, self.auction.snapshot())
+        self.enter_auction()
         self.publish_market_update()
 
     # ---- pegged orders ------------------------------------------------------------------------

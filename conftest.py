@@ -1,0 +1,3 @@
+"""Project-wide pytest plugins."""
+
+pytest_plugins = ["devops.fidelity.pytest_plugin"]

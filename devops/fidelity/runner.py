@@ -1,0 +1,46 @@
+"""Running one Vega scenario against the embedded engine, step by step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Importing the step modules registers their steps.
+from devops.fidelity import steps_checks, steps_setup, steps_trading  # noqa: F401
+from devops.fidelity.features import Scenario
+from devops.fidelity.named_defaults import NamedDefaults
+from devops.fidelity.registry import run_step
+from devops.fidelity.table import StepError
+from devops.fidelity.world import World
+
+_DEFAULTS_CACHE: dict[Path, NamedDefaults] = {}
+
+
+def _defaults(folder: Path) -> NamedDefaults:
+    if folder not in _DEFAULTS_CACHE:
+        _DEFAULTS_CACHE[folder] = NamedDefaults.load(folder)
+    cached = _DEFAULTS_CACHE[folder]
+    # each scenario may add its own named entries: give it fresh dictionaries
+    return NamedDefaults(
+        dict(cached.risk_models),
+        dict(cached.margin_calculators),
+        dict(cached.price_monitoring),
+        dict(cached.fees),
+        dict(cached.oracles),
+        dict(cached.liquidity_monitoring),
+    )
+
+
+def run_scenario(scenario: Scenario, defaults_folder: Path) -> None:
+    """Run every step; the first failing one raises with its line and text."""
+    world = World(_defaults(defaults_folder))
+    for current in scenario.steps:
+        world.begin_step()
+        try:
+            run_step(world, current)
+            world.reconcile()
+        except StepError as error:
+            raise StepError(f"line {current.line}: {current.text}\n  {error}") from None
+    try:
+        world.check_net_deposits()
+    except StepError as error:
+        raise StepError(f"at scenario end: {error}") from None

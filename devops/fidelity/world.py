@@ -1,0 +1,134 @@
+"""One scenario's world: the engine, the clock, and the views Vega's test broker keeps.
+
+Time and blocks follow Vega's integration harness: the clock starts at
+2019-11-30T00:00:00Z, a block lasts one second unless a step says otherwise,
+"moving ahead" ends a block then moves time, and every time change ticks the
+engine. Orders, trades and ledger movements are read from the event bus alone.
+After each step every account's change must equal its ledger entries; at the
+end all balances must equal the net deposits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from devops.fidelity.named_defaults import NamedDefaults
+from devops.fidelity.table import StepError
+from devops.nullchain.core.bus import Event, EventType
+from devops.nullchain.core.collateral import AccountSnapshot, LedgerMovement
+from devops.nullchain.core.engine import GENESIS_TIME, ExecutionEngine
+from devops.nullchain.core.netparams import NetworkParameters
+from devops.nullchain.core.types import AccountType, MarketConfig, Order, Trade
+from devops.nullchain.views.positions import PositionsView
+
+SECOND = 1_000_000_000
+
+# Network parameters Vega's harness starts every scenario with.
+HARNESS_NETWORK_PARAMETERS = {
+    "market.fee.factors.makerFee": "0.00025",
+    "market.fee.factors.infrastructureFee": "0.0005",
+    "market.auction.minimumDuration": "30m0s",
+    "market.liquidity.successorLaunchWindowLength": "1h",
+}
+
+
+@dataclass(slots=True)
+class World:
+    defaults: NamedDefaults
+    engine: ExecutionEngine = field(init=False)
+    block_duration: int = SECOND
+    positions: PositionsView = field(init=False)
+    orders: dict[str, Order] = field(default_factory=dict)
+    references: dict[tuple[str, str], str] = field(default_factory=dict)
+    trades: list[Trade] = field(default_factory=list)
+    ledger: list[LedgerMovement] = field(default_factory=list)
+    accounts: dict[str, AccountSnapshot] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    markets: dict[str, MarketConfig] = field(default_factory=dict)
+    asset_decimals: dict[str, int] = field(default_factory=dict)
+    settlement_decimals: dict[str, int] = field(default_factory=dict)
+    batch: dict[str, list] = field(default_factory=dict)
+    _ledger_mark: int = 0
+    _accounts_before: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        netparams = NetworkParameters(HARNESS_NETWORK_PARAMETERS)
+        self.engine = ExecutionEngine(netparams=netparams, start_time=GENESIS_TIME)
+        self.positions = PositionsView(self.engine.bus)
+        self.engine.bus.subscribe(self._on_event)
+
+    # ---- the event stream -------------------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        self.events.append(event)
+        payload = event.payload
+        if event.type is EventType.ORDER:
+            self.orders[payload.id] = payload
+            if payload.reference:
+                self.references[(payload.party, payload.reference)] = payload.id
+        elif event.type is EventType.TRADE:
+            self.trades.append(payload)
+        elif event.type is EventType.LEDGER_MOVEMENTS:
+            self.ledger.append(payload)
+        elif event.type is EventType.ACCOUNT:
+            self.accounts[payload.id] = payload
+
+    def order(self, party: str, reference: str) -> Order:
+        order_id = self.references.get((party, reference))
+        if order_id is None:
+            raise StepError(f"no order with reference {reference!r} for party {party!r}")
+        return self.orders[order_id]
+
+    # ---- clock ------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> int:
+        return self.engine.now
+
+    def set_time(self, now: int) -> None:
+        self.engine.on_tick(now)
+
+    def end_block(self) -> None:
+        self.engine.block_end()
+
+    def move_blocks(self, count: int) -> None:
+        now = self.now
+        for _ in range(count):
+            self.end_block()
+            now += self.block_duration
+            self.set_time(now)
+
+    # ---- ledger checks ------------------------------------------------------------------------
+
+    def begin_step(self) -> None:
+        self._ledger_mark = len(self.ledger)
+        self._accounts_before = {k: a.balance for k, a in self.accounts.items()}
+
+    def reconcile(self) -> None:
+        """Each account's change over the step equals the ledger entries that touched it."""
+        expected = dict(self._accounts_before)
+        for movement in self.ledger[self._ledger_mark :]:
+            for entry in movement.entries:
+                expected[entry.from_account.id] = expected.get(entry.from_account.id, 0) - entry.amount
+                expected[entry.to_account.id] = expected.get(entry.to_account.id, 0) + entry.amount
+        for account_id, account in sorted(self.accounts.items()):
+            if account.type == AccountType.EXTERNAL:
+                continue  # deposits and withdrawals cross the bridge there
+            if account.balance and expected.get(account_id) != account.balance:
+                raise StepError(
+                    f"account {account_id!r} balance {account.balance} does not match the ledger "
+                    f"({expected.get(account_id)})"
+                )
+            live = self.engine.collateral.accounts.get(account_id)
+            if live is not None and live.balance != account.balance:
+                raise StepError(f"account {account_id!r}: event balance differs from the engine")
+
+    def check_net_deposits(self) -> None:
+        collateral = self.engine.collateral
+        for asset, deposited in collateral.net_deposits.items():
+            total = collateral.total(asset)
+            if total != deposited:
+                raise StepError(
+                    f"cumulated balance for all accounts of {asset} is {total}, "
+                    f"net deposits are {deposited}"
+                )
