@@ -11,7 +11,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devops.bench", description=__doc__)
     parser.add_argument("suite", nargs="?", default="engine", choices=["engine"])
     parser.parse_args(argv)
-    print(f"engine.order_submissions_per_second {engine_bench.order_submissions_per_second():.0f} orders/s")
+    print(
+        f"engine.order_submissions_per_second {engine_bench.order_submissions_per_second():.0f} orders/s"
+    )
     print(f"engine.blocks_per_second {engine_bench.blocks_per_second():.0f} blocks/s")
     return 0
 

@@ -34,7 +34,10 @@ def _continuous_market(parties: int) -> ExecutionEngine:
         id="BENCH",
         asset="USD",
         risk_model=LogNormalRiskModel(
-            Decimal("0.000001"), Decimal("0.00011407711613050422"), Decimal(0), Decimal(0),
+            Decimal("0.000001"),
+            Decimal("0.00011407711613050422"),
+            Decimal(0),
+            Decimal(0),
             Decimal("1.5"),
         ),
         opening_auction_duration=1,
@@ -47,8 +50,12 @@ def _continuous_market(parties: int) -> ExecutionEngine:
     engine.start_opening_auction("BENCH")
     for index in range(parties):
         engine.collateral.deposit(f"p{index}", "USD", 10**15)
-    opening = [(Side.BUY, 1000, "p0"), (Side.SELL, 1000, "p1"), (Side.BUY, 800, "p0"),
-               (Side.SELL, 1200, "p1")]
+    opening = [
+        (Side.BUY, 1000, "p0"),
+        (Side.SELL, 1000, "p1"),
+        (Side.BUY, 800, "p0"),
+        (Side.SELL, 1200, "p1"),
+    ]
     for side, price, party in opening:  # an uncrossing trade, and a book on both sides after
         engine.submit_order(OrderSubmission("BENCH", side, 1, TimeInForce.GTC, price=price), party)
     engine.on_tick(engine.now + 2 * _SECOND)
@@ -58,7 +65,9 @@ def _continuous_market(parties: int) -> ExecutionEngine:
     return engine
 
 
-def order_submissions_per_second(orders: int = 20_000, resting: int = 1_000, seed: int = 7) -> float:
+def order_submissions_per_second(
+    orders: int = 20_000, resting: int = 1_000, seed: int = 7
+) -> float:
     """Limit orders into a book of `resting` orders, half of them crossing."""
     engine = _continuous_market(parties=20)
     rng = random.Random(seed)
@@ -101,7 +110,9 @@ def blocks_per_second(blocks: int = 2_000, positions: int = 20) -> float:
             OrderSubmission("BENCH", Side.BUY, 1, TimeInForce.GTC, price=price), "p0"
         )
         engine.submit_order(
-            OrderSubmission("BENCH", Side.SELL, 1, TimeInForce.IOC, type=OrderType.LIMIT, price=price),
+            OrderSubmission(
+                "BENCH", Side.SELL, 1, TimeInForce.IOC, type=OrderType.LIMIT, price=price
+            ),
             "p1",
         )
         engine.on_tick(engine.now + _SECOND)

@@ -47,8 +47,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     report = FILE.parent / ".last-failures.txt"
     subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/fidelity", "-q", "-p", "no:cacheprovider",
-         "--fidelity-no-expectations", f"--fidelity-record={report}", "-n", "2"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/fidelity",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--fidelity-no-expectations",
+            f"--fidelity-record={report}",
+            "-n",
+            "2",
+        ],
         check=False,
         cwd=FILE.parents[2],
     )

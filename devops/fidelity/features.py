@@ -81,7 +81,11 @@ def load_feature(path: Path, root: Path) -> list[Scenario]:
         name = scenario["name"].strip() or f"line {scenario['location']['line']}"
         examples = scenario.get("examples") or []
         if not examples:
-            add(name, _steps(background, {}) + _steps(scenario["steps"], {}), scenario["location"]["line"])
+            add(
+                name,
+                _steps(background, {}) + _steps(scenario["steps"], {}),
+                scenario["location"]["line"],
+            )
             continue
         for example in examples:
             header = [cell["value"] for cell in example["tableHeader"]["cells"]]

@@ -47,7 +47,10 @@ def _risk_model(data: dict) -> LogNormalRiskModel | SimpleRiskModel:
     m = data["logNormalRiskModel"]
     p = m["params"]
     return LogNormalRiskModel(
-        _d(m["riskAversionParameter"]), _d(m["tau"]), _d(p.get("mu", 0)), _d(p.get("r", 0)),
+        _d(m["riskAversionParameter"]),
+        _d(m["tau"]),
+        _d(p.get("mu", 0)),
+        _d(p.get("r", 0)),
         _d(p["sigma"]),
     )
 
@@ -106,7 +109,8 @@ class NamedDefaults:
             elif kind == "fees-config":
                 f = data["factors"]
                 named.fees[name] = FeeFactors(
-                    _d(f.get("makerFee", 0)), _d(f.get("infrastructureFee", 0)),
+                    _d(f.get("makerFee", 0)),
+                    _d(f.get("infrastructureFee", 0)),
                     _d(f.get("liquidityFee", 0)),
                 )
             elif kind == "oracle-config":

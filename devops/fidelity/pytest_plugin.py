@@ -52,12 +52,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     folder = features_folder(metafunc.config)
     if folder is None:
         metafunc.parametrize(
-            "vega_scenario", [pytest.param(None, marks=pytest.mark.skip(reason=_MISSING))],
+            "vega_scenario",
+            [pytest.param(None, marks=pytest.mark.skip(reason=_MISSING))],
             ids=["no-vega-features"],
         )
         return
     scenarios = load_all(folder / "features")
-    expected = {} if metafunc.config.getoption("--fidelity-no-expectations") else expectations.read()
+    expected = (
+        {} if metafunc.config.getoption("--fidelity-no-expectations") else expectations.read()
+    )
     known = {s.id for s in scenarios}
     stale = sorted(set(expected) - known)
     if stale:
@@ -87,15 +90,26 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_TALLY_KEY] = _Tally()
 
 
-def _scenario_id(nodeid: str) -> str | None:
-    if "test_vega_features.py::" not in nodeid or "[" not in nodeid:
-        return None
-    return nodeid[nodeid.index("[") + 1 : -1]
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Carry the scenario's own id on its reports (node ids escape non-ASCII text)."""
+    outcome = yield
+    callspec = getattr(item, "callspec", None)
+    scenario = callspec.params.get("vega_scenario") if callspec else None
+    if scenario is not None:
+        outcome.get_result().user_properties.append(("vega_scenario", scenario.id))
+
+
+def _scenario_id(report: pytest.TestReport) -> str | None:
+    for key, value in report.user_properties:
+        if key == "vega_scenario":
+            return str(value)
+    return None
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    scenario_id = _scenario_id(report.nodeid)
-    if scenario_id is None or scenario_id == "no-vega-features":
+    scenario_id = _scenario_id(report)
+    if scenario_id is None:
         return
     if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
         return
@@ -110,8 +124,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     tally.counts[topic][outcome] += 1
     if report.failed and not hasattr(report, "wasxfail"):
         text = str(report.longrepr).strip().splitlines()
-        reason = next((line.strip() for line in text if line.strip().startswith("E ")), "")
-        tally.failures[scenario_id] = reason[1:].strip()[:200] or "failed"
+        errors = [line.strip()[1:].strip() for line in text if line.strip().startswith("E ")]
+        reason = " / ".join(errors[:2]).replace("devops.fidelity.table.StepError: ", "")
+        tally.failures[scenario_id] = reason[:240] or "failed"
     elif hasattr(report, "wasxfail") and report.skipped:
         tally.failures[scenario_id] = report.wasxfail
 

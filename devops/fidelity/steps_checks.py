@@ -69,7 +69,9 @@ def account_balances(world: World, table: Table) -> None:
 
 @step(r"^\"([^\"]*)\" should have general account balance of \"([^\"]*)\" for asset \"([^\"]*)\"$")
 def general_balance(world: World, table: Table, party: str, amount: str, asset: str) -> None:
-    expect(f"{party} general account", amount, _balance(world, party, asset, "", AccountType.GENERAL))
+    expect(
+        f"{party} general account", amount, _balance(world, party, asset, "", AccountType.GENERAL)
+    )
 
 
 @step(r"^the parties should have the following margin levels:$")
@@ -98,9 +100,11 @@ def profit_and_loss(world: World, table: Table) -> None:
         if market_id:
             records = [r for r in records if r.market_id == market_id]
         if not records:
-            if row.int("volume") == 0 and row.decimal("realised pnl") == 0 and row.decimal(
-                "unrealised pnl"
-            ) == 0:
+            if (
+                row.int("volume") == 0
+                and row.decimal("realised pnl") == 0
+                and row.decimal("unrealised pnl") == 0
+            ):
                 continue
             raise StepError(f"no position for party {party}")
         record = records[0]
@@ -147,8 +151,13 @@ def market_data(world: World, table: Table, market_id: str) -> None:
                 end = data.auction_start + end * 1_000_000_000
             expect("market data auction end", end, data.auction_end)
         if row.optional("trading mode") is not None:
-            expect("trading mode", row.str("trading mode"), f"TRADING_MODE_{data.trading_mode.name}")
-        for column, value in (("auction trigger", data.trigger), ("extension trigger", data.extension_trigger)):
+            expect(
+                "trading mode", row.str("trading mode"), f"TRADING_MODE_{data.trading_mode.name}"
+            )
+        for column, value in (
+            ("auction trigger", data.trigger),
+            ("extension trigger", data.extension_trigger),
+        ):
             if row.optional(column) is not None:
                 expect(column, row.str(column), f"AUCTION_TRIGGER_{value.name}")
         if row.optional("horizon") is not None:
@@ -240,24 +249,40 @@ def transfers(world: World, table: Table) -> None:
 @step(r"^the insurance pool balance should be \"([^\"]*)\" for the market \"([^\"]*)\"$")
 def insurance_pool(world: World, table: Table, amount: str, market_id: str) -> None:
     market = _market(world, market_id)
-    expect("insurance pool", amount, _balance(world, "*", market.asset, market_id, AccountType.INSURANCE))
+    expect(
+        "insurance pool",
+        amount,
+        _balance(world, "*", market.asset, market_id, AccountType.INSURANCE),
+    )
 
 
 @step(r"^the settlement account should have a balance of \"([^\"]*)\" for the market \"([^\"]*)\"$")
 def settlement_account(world: World, table: Table, amount: str, market_id: str) -> None:
     market = _market(world, market_id)
-    expect("settlement account", amount, _balance(world, "*", market.asset, market_id, AccountType.SETTLEMENT))
+    expect(
+        "settlement account",
+        amount,
+        _balance(world, "*", market.asset, market_id, AccountType.SETTLEMENT),
+    )
 
 
 @step(r"^the accumulated liquidity fees should be \"([^\"]*)\" for the market \"([^\"]*)\"$")
 def liquidity_fees(world: World, table: Table, amount: str, market_id: str) -> None:
     market = _market(world, market_id)
-    expect("liquidity fee account", amount, _balance(world, "*", market.asset, market_id, AccountType.FEES_LIQUIDITY))
+    expect(
+        "liquidity fee account",
+        amount,
+        _balance(world, "*", market.asset, market_id, AccountType.FEES_LIQUIDITY),
+    )
 
 
 @step(r"^the accumulated infrastructure fees should be \"([^\"]*)\" for the asset \"([^\"]*)\"$")
 def infrastructure_fees(world: World, table: Table, amount: str, asset: str) -> None:
-    expect("infrastructure fee account", amount, _balance(world, "*", asset, "", AccountType.FEES_INFRASTRUCTURE))
+    expect(
+        "infrastructure fee account",
+        amount,
+        _balance(world, "*", asset, "", AccountType.FEES_INFRASTRUCTURE),
+    )
 
 
 @step(r"^the liquidity fee factor should be \"([^\"]*)\" for the market \"([^\"]*)\"$")
@@ -323,7 +348,9 @@ def order_states(world: World, table: Table) -> None:
 def order_status(world: World, table: Table) -> None:
     for row in rows(table):
         order = world.order(row.str("party"), row.str("reference"))
-        expect(f"status of {row.str('reference')}", row.str("status"), f"STATUS_{order.status.name}")
+        expect(
+            f"status of {row.str('reference')}", row.str("status"), f"STATUS_{order.status.name}"
+        )
 
 
 def _unused() -> tuple:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from devops.fidelity.named_defaults import OracleConfig
@@ -107,7 +107,9 @@ def settlement_oracle(world: World, table: Table, signers: str, name: str) -> No
     )
 
 
-@step(r"^the oracle spec for trading termination filtering data from \"([^\"]*)\" named \"([^\"]*)\":$")
+@step(
+    r"^the oracle spec for trading termination filtering data from \"([^\"]*)\" named \"([^\"]*)\":$"
+)
 def termination_oracle(world: World, table: Table, signers: str, name: str) -> None:
     row = rows(table)[0]
     previous = world.defaults.oracles.get(name)
@@ -120,7 +122,9 @@ def termination_oracle(world: World, table: Table, signers: str, name: str) -> N
     )
 
 
-@step(r"^the settlement data decimals for the oracle named \"([^\"]*)\" is given in \"([^\"]*)\" decimal places$")
+@step(
+    r"^the settlement data decimals for the oracle named \"([^\"]*)\" is given in \"([^\"]*)\" decimal places$"
+)
 def settlement_decimals(world: World, table: Table, name: str, decimals: str) -> None:
     world.defaults.oracles[name] = replace(
         world.defaults.oracles[name], settlement_decimals=int(decimals)
@@ -285,7 +289,7 @@ def initial_insurance(world: World, table: Table, amount: str) -> None:
 def time_updated(world: World, table: Table, text: str) -> None:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     world.set_time(int(moment.timestamp()) * SECOND)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from devops.fidelity.errors import order_error_text, submission_error_text
@@ -38,7 +39,11 @@ _TIF = {
     "TIF_GFA": TimeInForce.GFA,
     "TIF_GFN": TimeInForce.GFN,
 }
-_TYPE = {"TYPE_LIMIT": OrderType.LIMIT, "TYPE_MARKET": OrderType.MARKET, "TYPE_NETWORK": OrderType.NETWORK}
+_TYPE = {
+    "TYPE_LIMIT": OrderType.LIMIT,
+    "TYPE_MARKET": OrderType.MARKET,
+    "TYPE_NETWORK": OrderType.NETWORK,
+}
 _REFERENCE = {
     "MID": PeggedReference.MID,
     "BEST_BID": PeggedReference.BEST_BID,
@@ -90,6 +95,16 @@ def submission_from(row: Row, now: int) -> OrderSubmission:
         post_only=only == "post",
         reduce_only=only == "reduce",
     )
+
+
+def _timestamp(text: str) -> int:
+    """A time as nanoseconds: an integer as it is, else an ISO date and time (UTC)."""
+    if text.lstrip("-").isdigit():
+        return int(text)
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp()) * SECOND
 
 
 def check_error(row: Row, error: str | None) -> None:
@@ -193,7 +208,7 @@ def amend_orders(world: World, table: Table) -> None:
         tif_text = row.optional("tif")
         expires_at = None
         if row.optional("expiration date"):
-            expires_at = row.int("expiration date")
+            expires_at = _timestamp(row.str("expiration date"))
         amendment = OrderAmendment(
             order_id=order.id,
             market_id=order.market_id,
@@ -283,8 +298,12 @@ def liquidity_provision(world: World, table: Table) -> None:
         if entry["kind"] == "amendment":
             error = world.engine.amend_liquidity_provision(
                 LiquidityProvisionAmendment(
-                    market, entry["amount"], entry["fee"], tuple(entry["buys"]),
-                    tuple(entry["sells"]), lp_id,
+                    market,
+                    entry["amount"],
+                    entry["fee"],
+                    tuple(entry["buys"]),
+                    tuple(entry["sells"]),
+                    lp_id,
                 ),
                 party,
             )
@@ -295,8 +314,12 @@ def liquidity_provision(world: World, table: Table) -> None:
         else:
             error = world.engine.submit_liquidity_provision(
                 LiquidityProvisionSubmission(
-                    market, entry["amount"], entry["fee"], tuple(entry["buys"]),
-                    tuple(entry["sells"]), lp_id,
+                    market,
+                    entry["amount"],
+                    entry["fee"],
+                    tuple(entry["buys"]),
+                    tuple(entry["sells"]),
+                    lp_id,
                 ),
                 party,
                 lp_id,

@@ -109,7 +109,9 @@ class World:
         expected = dict(self._accounts_before)
         for movement in self.ledger[self._ledger_mark :]:
             for entry in movement.entries:
-                expected[entry.from_account.id] = expected.get(entry.from_account.id, 0) - entry.amount
+                expected[entry.from_account.id] = (
+                    expected.get(entry.from_account.id, 0) - entry.amount
+                )
                 expected[entry.to_account.id] = expected.get(entry.to_account.id, 0) + entry.amount
         for account_id, account in sorted(self.accounts.items()):
             if account.type == AccountType.EXTERNAL:

@@ -200,9 +200,7 @@ class Collateral:
                 target.balance += share
                 touched[target.id] = target
                 entries.append(
-                    LedgerEntry(
-                        _snapshot(source), _snapshot(target), share, transfer_type, now
-                    )
+                    LedgerEntry(_snapshot(source), _snapshot(target), share, transfer_type, now)
                 )
         movement = LedgerMovement(tuple(entries), amount - remaining)
         if entries:

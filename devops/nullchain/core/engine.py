@@ -130,11 +130,19 @@ class ExecutionEngine:
         market = self._market(submission.market_id)
         if market is None:
             order = Order(
-                id="", market_id=submission.market_id, party=party, side=submission.side,
-                price=submission.price, size=submission.size, remaining=submission.size,
-                time_in_force=submission.time_in_force, type=submission.type,
-                created_at=self.now, status=OrderStatus.REJECTED,
-                reason=OrderError.INVALID_MARKET_ID, reference=submission.reference,
+                id="",
+                market_id=submission.market_id,
+                party=party,
+                side=submission.side,
+                price=submission.price,
+                size=submission.size,
+                remaining=submission.size,
+                time_in_force=submission.time_in_force,
+                type=submission.type,
+                created_at=self.now,
+                status=OrderStatus.REJECTED,
+                reason=OrderError.INVALID_MARKET_ID,
+                reference=submission.reference,
             )
             self.bus.publish(EventType.ORDER, order)
             return OrderConfirmation(order)

@@ -95,7 +95,9 @@ def auction_fees(trades: list[Trade], factors: FeeFactors, position_factor: int)
         full = trade_fee(trade, factors, position_factor)
         half = Fee(0, _ceil(Decimal(full.infrastructure) / 2), _ceil(Decimal(full.liquidity) / 2))
         for party in (trade.seller, trade.buyer):
-            transfers.append(FeeTransfer(party, TransferType.INFRASTRUCTURE_FEE_PAY, half.infrastructure))
+            transfers.append(
+                FeeTransfer(party, TransferType.INFRASTRUCTURE_FEE_PAY, half.infrastructure)
+            )
             transfers.append(FeeTransfer(party, TransferType.LIQUIDITY_FEE_PAY, half.liquidity))
             totals[party] = totals.get(party, 0) + half.total
         trade.buyer_fee = trade.seller_fee = half.as_dict()
@@ -132,7 +134,9 @@ def closeout_fees(
                 _ceil(fee.liquidity * share),
             )
             transfers.append(FeeTransfer(party, TransferType.MAKER_FEE_PAY, part.maker))
-            transfers.append(FeeTransfer(party, TransferType.INFRASTRUCTURE_FEE_PAY, part.infrastructure))
+            transfers.append(
+                FeeTransfer(party, TransferType.INFRASTRUCTURE_FEE_PAY, part.infrastructure)
+            )
             transfers.append(FeeTransfer(party, TransferType.LIQUIDITY_FEE_PAY, part.liquidity))
             totals[party] = totals.get(party, 0) + part.total
             before = party_fees[party]

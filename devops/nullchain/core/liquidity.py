@@ -403,8 +403,11 @@ class LiquidityEngine:
 
     def validate_amendment(self, amendment: LiquidityProvisionAmendment) -> str | None:
         fee = amendment.fee if amendment.fee is not None else Decimal(0)
-        if fee == 0 and not amendment.buys and not amendment.sells and not (
-            amendment.commitment_amount
+        if (
+            fee == 0
+            and not amendment.buys
+            and not amendment.sells
+            and not (amendment.commitment_amount)
         ):
             return "empty liquidity provision amendment content"
         if fee < 0 or fee > self.params.max_fee:
@@ -833,9 +836,7 @@ class LiquidityEngine:
             volume[order.side] += size
         bid = decimal_div(weighted[Side.BUY], volume[Side.BUY]) if volume[Side.BUY] else Decimal(0)
         ask = (
-            decimal_div(weighted[Side.SELL], volume[Side.SELL])
-            if volume[Side.SELL]
-            else Decimal(0)
+            decimal_div(weighted[Side.SELL], volume[Side.SELL]) if volume[Side.SELL] else Decimal(0)
         )
         return min(bid, ask)
 

@@ -138,8 +138,10 @@ class LiquidityMonitor:
             if both_sides
             else AuctionTrigger.UNABLE_TO_DEPLOY_LP_ORDERS
         )
-        if (end and auction.is_liquidity_auction) or auction.is_liquidity_extension or (
-            auction.is_opening
+        if (
+            (end and auction.is_liquidity_auction)
+            or auction.is_liquidity_extension
+            or (auction.is_opening)
         ):
             if supplied_stake >= target_stake and both_sides:
                 auction.set_ready_to_leave()

@@ -79,7 +79,10 @@ class Market(MarketLiquidity, MarketLifecycle):
             confirmation = self._submit_validated(order)
         except OrderRejected as rejected:
             return self._reject(order, rejected.reason)
-        if order.pegged is not None and order.status not in (OrderStatus.ACTIVE, OrderStatus.PARKED):
+        if order.pegged is not None and order.status not in (
+            OrderStatus.ACTIVE,
+            OrderStatus.PARKED,
+        ):
             self.pegged_orders.pop(order.id, None)
         if order.time_in_force == TimeInForce.GTT and order.status in (
             OrderStatus.ACTIVE,

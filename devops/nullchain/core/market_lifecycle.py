@@ -86,7 +86,8 @@ class MarketLifecycle:
         self.positions = Positions()
         self.settlement = Settlement(config.id, config.position_factor)
         self.auction = AuctionState(
-            opening_duration=config.opening_auction_duration, now=clock.now  # type: ignore[attr-defined]
+            opening_duration=config.opening_auction_duration,
+            now=clock.now,  # type: ignore[attr-defined]
         )
         self.price_monitor = PriceMonitor(
             triggers=config.price_monitoring,
@@ -465,7 +466,9 @@ class MarketLifecycle:
     def _exit_price(self, volume: int, side: Side) -> int | None:
         return self.book.closeout_price(volume, side)
 
-    def compute_margins(self, position: MarketPosition, price: int, in_auction: bool) -> MarginLevels:
+    def compute_margins(
+        self, position: MarketPosition, price: int, in_auction: bool
+    ) -> MarginLevels:
         return margin_levels(
             position=position.size,
             buy_orders=position.buy,
@@ -531,7 +534,9 @@ class MarketLifecycle:
         if general.balance + margin.balance < minimum:
             return False
         sources = [general] if bond is None else [general, bond]
-        self.collateral.move(sources, [margin], levels.initial - margin.balance, TransferType.MARGIN_LOW)
+        self.collateral.move(
+            sources, [margin], levels.initial - margin.balance, TransferType.MARGIN_LOW
+        )
         return True
 
     def recheck_margins(self, parties: list[str] | None = None) -> None:
@@ -569,7 +574,9 @@ class MarketLifecycle:
             return (margin.balance < current + minimum, moved.moved)
         if in_auction:
             return None
-        self.collateral.move([margin], [general], current - levels.initial, TransferType.MARGIN_HIGH)
+        self.collateral.move(
+            [margin], [general], current - levels.initial, TransferType.MARGIN_HIGH
+        )
         return None
 
     def release_margin_excess(self, party: str) -> None:
@@ -621,12 +628,17 @@ class MarketLifecycle:
             else:
                 general, margin, bond = self._accounts(transfer.party)
                 sources = [margin, general] + ([bond] if bond else []) + [insurance]
-            moved = self.collateral.move(sources, [settlement], transfer.amount, TransferType.MTM_LOSS)
+            moved = self.collateral.move(
+                sources, [settlement], transfer.amount, TransferType.MTM_LOSS
+            )
             if moved.moved < transfer.amount:
                 self.bus.publish(
                     EventType.LOSS_SOCIALIZATION,
                     LossSocialization(
-                        transfer.party, market, -(transfer.amount - moved.moved), self.clock.now  # type: ignore[attr-defined]
+                        transfer.party,
+                        market,
+                        -(transfer.amount - moved.moved),
+                        self.clock.now,  # type: ignore[attr-defined]
                     ),
                 )
         collected = settlement.balance
@@ -636,10 +648,14 @@ class MarketLifecycle:
             if transfer.amount == 0:
                 continue
             if transfer.party == NETWORK_PARTY:
-                self.collateral.move([settlement], [insurance], transfer.amount, TransferType.MTM_WIN)
+                self.collateral.move(
+                    [settlement], [insurance], transfer.amount, TransferType.MTM_WIN
+                )
                 continue
             _, margin, _ = self._accounts(transfer.party)
-            self.collateral.move([settlement, insurance], [margin], transfer.amount, TransferType.MTM_WIN)
+            self.collateral.move(
+                [settlement, insurance], [margin], transfer.amount, TransferType.MTM_WIN
+            )
 
     def _socialise(self, wins: list[MTMTransfer], collected: int, expected: int) -> None:
         """Scale every win by collected/expected, rounding down; the remainder as Vega assigns it."""
@@ -648,7 +664,9 @@ class MarketLifecycle:
         network: MTMTransfer | None = None
         last: MTMTransfer | None = None
         for transfer in wins:
-            scaled = int((Decimal(transfer.amount) * ratio).to_integral_value(rounding="ROUND_FLOOR"))
+            scaled = int(
+                (Decimal(transfer.amount) * ratio).to_integral_value(rounding="ROUND_FLOOR")
+            )
             loss = transfer.amount - scaled
             transfer.amount = scaled
             total += scaled
@@ -680,8 +698,11 @@ class MarketLifecycle:
         had_orders = False
         for party in parties:
             for order in sorted(
-                (o for o in list(self.orders.values()) + list(self.pegged_orders.values())
-                 if o.party == party),
+                (
+                    o
+                    for o in list(self.orders.values()) + list(self.pegged_orders.values())
+                    if o.party == party
+                ),
                 key=lambda o: o.sequence,
             ):
                 had_orders = True
@@ -755,29 +776,55 @@ class MarketLifecycle:
             party_side = Side.BUY if position.size < 0 else Side.SELL
             size = abs(position.size)
             network_order = Order(
-                id=self.ids.next(), market_id=self.config.id, party=NETWORK_PARTY,  # type: ignore[attr-defined]
-                side=party_side.opposite, price=price, size=size, remaining=0,
-                time_in_force=TimeInForce.FOK, type=OrderType.NETWORK, created_at=now,
-                status=OrderStatus.FILLED, reference="close-out distressed",
+                id=self.ids.next(),
+                market_id=self.config.id,
+                party=NETWORK_PARTY,  # type: ignore[attr-defined]
+                side=party_side.opposite,
+                price=price,
+                size=size,
+                remaining=0,
+                time_in_force=TimeInForce.FOK,
+                type=OrderType.NETWORK,
+                created_at=now,
+                status=OrderStatus.FILLED,
+                reference="close-out distressed",
                 original_price=price // self.config.price_factor,
             )
             party_order = Order(
-                id=self.ids.next(), market_id=self.config.id, party=position.party,  # type: ignore[attr-defined]
-                side=party_side, price=price, size=size, remaining=0,
-                time_in_force=TimeInForce.FOK, type=OrderType.NETWORK, created_at=now,
-                status=OrderStatus.FILLED, reference=f"distressed-{position.party}",
+                id=self.ids.next(),
+                market_id=self.config.id,
+                party=position.party,  # type: ignore[attr-defined]
+                side=party_side,
+                price=price,
+                size=size,
+                remaining=0,
+                time_in_force=TimeInForce.FOK,
+                type=OrderType.NETWORK,
+                created_at=now,
+                status=OrderStatus.FILLED,
+                reference=f"distressed-{position.party}",
                 original_price=price // self.config.price_factor,
             )
             self.publish_order(party_order)  # type: ignore[attr-defined]
             self.publish_order(network_order)  # type: ignore[attr-defined]
             buyer, seller = (
-                (party_order, network_order) if party_side == Side.BUY else (network_order, party_order)
+                (party_order, network_order)
+                if party_side == Side.BUY
+                else (network_order, party_order)
             )
             trade = Trade(
-                id=self.ids.next(), market_id=self.config.id, price=price, size=size,  # type: ignore[attr-defined]
-                buyer=buyer.party, seller=seller.party, aggressor=network_order.side,
-                buy_order=buyer.id, sell_order=seller.id, timestamp=now,
-                type=TradeType.NETWORK_CLOSE_OUT_BAD, market_price=price // self.config.price_factor,
+                id=self.ids.next(),
+                market_id=self.config.id,
+                price=price,
+                size=size,  # type: ignore[attr-defined]
+                buyer=buyer.party,
+                seller=seller.party,
+                aggressor=network_order.side,
+                buy_order=buyer.id,
+                sell_order=seller.id,
+                timestamp=now,
+                type=TradeType.NETWORK_CLOSE_OUT_BAD,
+                market_price=price // self.config.price_factor,
             )
             self.bus.publish(EventType.TRADE, trade)
             self._publish_levels(position.party, MarginLevels(0, 0, 0, 0))
@@ -806,7 +853,9 @@ class MarketLifecycle:
             if general.balance:
                 self.collateral.move([general], [margin], general.balance, TransferType.MARGIN_LOW)
             if margin.balance:
-                self.collateral.move([margin], [insurance], margin.balance, TransferType.MARGIN_CONFISCATED)
+                self.collateral.move(
+                    [margin], [insurance], margin.balance, TransferType.MARGIN_CONFISCATED
+                )
 
     # ---- termination and settlement --------------------------------------------------------------
 
@@ -860,8 +909,9 @@ class MarketLifecycle:
             _, margin, _ = self._accounts(transfer.party)
             self.collateral.move([settlement], [margin], transfer.amount, TransferType.WIN)
         self.distribute_liquidity_fees()  # type: ignore[attr-defined]
-        for order in sorted(list(self.orders.values()) + list(self.pegged_orders.values()),
-                            key=lambda o: o.sequence):
+        for order in sorted(
+            list(self.orders.values()) + list(self.pegged_orders.values()), key=lambda o: o.sequence
+        ):
             self.remove_order(order, OrderStatus.STOPPED)  # type: ignore[attr-defined]
         self.stop_all_provisions()  # type: ignore[attr-defined]
         for party in sorted(self.parties):
@@ -871,7 +921,9 @@ class MarketLifecycle:
                     kind = TransferType.MARGIN_HIGH if account is margin else TransferType.BOND_HIGH
                     self.collateral.move([account], [general], account.balance, kind)
         if settlement.balance:
-            self.collateral.move([settlement], [insurance], settlement.balance, TransferType.CLEAR_ACCOUNT)
+            self.collateral.move(
+                [settlement], [insurance], settlement.balance, TransferType.CLEAR_ACCOUNT
+            )
         self.mark_price = self.last_traded_price = self.settlement_data
         self.state = MarketState.SETTLED
         self.trading_mode = TradingMode.NO_TRADING

@@ -554,7 +554,10 @@ class MarketLiquidity:
         if bond is None or penalty <= 0:
             return
         insurance = self.collateral.get(  # type: ignore[attr-defined]
-            self.config.id, "*", self.asset, AccountType.INSURANCE  # type: ignore[attr-defined]
+            self.config.id,
+            "*",
+            self.asset,
+            AccountType.INSURANCE,  # type: ignore[attr-defined]
         )
         self.collateral.move([bond, margin], [insurance], penalty, TransferType.BOND_SLASHING)  # type: ignore[attr-defined]
 
@@ -680,9 +683,10 @@ class MarketLiquidity:
     def liquidity_tick_start(self, now: int) -> None:
         """OnTick, before the auction check: fee distribution every time step."""
         self.fee_splitter.set_current_time(now)
-        step = int(self._param_seconds(
-            "market.liquidity.providers.fee.distributionTimeStep", "0s"
-        ) * _SECOND)
+        step = int(
+            self._param_seconds("market.liquidity.providers.fee.distributionTimeStep", "0s")
+            * _SECOND
+        )
         last = self._last_fee_distribution
         if last is None or now - last > step:
             self._last_fee_distribution = now

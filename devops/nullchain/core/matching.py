@@ -162,7 +162,9 @@ class OrderBook:
         return order
 
     def orders_of_party(self, party: str) -> list[Order]:
-        return sorted((o for o in self.orders.values() if o.party == party), key=lambda o: o.sequence)
+        return sorted(
+            (o for o in self.orders.values() if o.party == party), key=lambda o: o.sequence
+        )
 
     def remove_expired(self, now: int) -> list[Order]:
         expired = sorted(
@@ -188,11 +190,15 @@ class OrderBook:
             order.status = OrderStatus.FILLED
         elif order.reason == OrderError.SELF_TRADING:
             order.status = (
-                OrderStatus.PARTIALLY_FILLED if order.remaining < order.size else OrderStatus.STOPPED
+                OrderStatus.PARTIALLY_FILLED
+                if order.remaining < order.size
+                else OrderStatus.STOPPED
             )
         elif order.time_in_force == TimeInForce.IOC or order.type != OrderType.LIMIT:
             order.status = (
-                OrderStatus.PARTIALLY_FILLED if order.remaining < order.size else OrderStatus.STOPPED
+                OrderStatus.PARTIALLY_FILLED
+                if order.remaining < order.size
+                else OrderStatus.STOPPED
             )
         elif order.time_in_force == TimeInForce.FOK:
             order.status = OrderStatus.STOPPED
@@ -293,8 +299,18 @@ class OrderBook:
                 remaining -= size
                 buy, sell = (order, passive) if order.side == Side.BUY else (passive, order)
                 trades.append(
-                    Trade("", self.market_id, level.price, size, buy.party, sell.party,
-                          order.side, buy.id, sell.id, 0)
+                    Trade(
+                        "",
+                        self.market_id,
+                        level.price,
+                        size,
+                        buy.party,
+                        sell.party,
+                        order.side,
+                        buy.id,
+                        sell.id,
+                        0,
+                    )
                 )
                 if remaining == 0:
                     break
@@ -356,7 +372,9 @@ class OrderBook:
         level = self._side(side).find(price)
         return level.volume if level else 0
 
-    def depth(self, max_levels: int = 0) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    def depth(
+        self, max_levels: int = 0
+    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
         def levels(side: BookSide) -> list[tuple[int, int, int]]:
             out = [(lv.price, lv.volume, len(lv.orders)) for lv in side.levels.values()]
             return out[:max_levels] if max_levels else out
@@ -469,8 +487,18 @@ class OrderBook:
                 passive[1] -= size
                 buy, sell = (order, passive[0]) if order.side == Side.BUY else (passive[0], order)
                 trades.append(
-                    Trade("", self.market_id, price, size, buy.party, sell.party,
-                          Side.UNSPECIFIED, buy.id, sell.id, 0)
+                    Trade(
+                        "",
+                        self.market_id,
+                        price,
+                        size,
+                        buy.party,
+                        sell.party,
+                        Side.UNSPECIFIED,
+                        buy.id,
+                        sell.id,
+                        0,
+                    )
                 )
                 if passive[1] == 0:
                     cursor += 1

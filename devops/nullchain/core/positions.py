@@ -131,7 +131,9 @@ class Positions:
         seller = self._get_or_create(trade.seller)
         buyer.size += trade.size
         seller.size -= trade.size
-        aggressor, passive_position = (buyer, seller) if aggressive.side == Side.BUY else (seller, buyer)
+        aggressor, passive_position = (
+            (buyer, seller) if aggressive.side == Side.BUY else (seller, buyer)
+        )
         aggressor.change_orders(aggressive.side, aggressive.price, trade.size, False)
         passive_position.change_orders(passive.side, passive.price, trade.size, False)
 
@@ -161,7 +163,9 @@ class Positions:
             before_sell = local.get(trade.seller, self._size(trade.seller))
             after_buy, after_sell = before_buy + trade.size, before_sell - trade.size
             local[trade.buyer], local[trade.seller] = after_buy, after_sell
-            delta += max(0, after_buy) - max(0, before_buy) + max(0, after_sell) - max(0, before_sell)
+            delta += (
+                max(0, after_buy) - max(0, before_buy) + max(0, after_sell) - max(0, before_sell)
+            )
         return interest + delta
 
     def _size(self, party: str) -> int:

@@ -86,7 +86,9 @@ class PriceMonitor:
         if self.prices_now:
             volume = sum(v for _, v in self.prices_now)
             weighted = sum(p * v for p, v in self.prices_now)
-            self.prices_past.append(_PastPrice(self.now, vega_div(Decimal(weighted), Decimal(volume))))
+            self.prices_past.append(
+                _PastPrice(self.now, vega_div(Decimal(weighted), Decimal(volume)))
+            )
         self.prices_now = []
         self.now = now
         self._clear_stale()
@@ -191,7 +193,9 @@ class PriceMonitor:
         ranges: dict[int, tuple[int, int, Decimal]] = {}
         if self._no_history():
             return ranges
-        monitoring = auction is not None and (auction.is_liquidity_auction or auction.is_price_auction)
+        monitoring = auction is not None and (
+            auction.is_liquidity_auction or auction.is_price_auction
+        )
         for bound in self.bounds_list:
             if not bound.active:
                 continue

@@ -48,8 +48,8 @@ def risk_factors(model: RiskModel) -> RiskFactors:
     sigma_bar = math.sqrt(tau) * sigma
     growth = math.exp(mu_bar + sigma_bar * sigma_bar * 0.5)
     shortfall_long = -(1.0 / lam) * growth * _normal_cdf(_normal_quantile(lam) - sigma_bar)
-    shortfall_short = (1.0 / lam) * growth * (
-        1 - _normal_cdf(_normal_quantile(1.0 - lam) - sigma_bar)
+    shortfall_short = (
+        (1.0 / lam) * growth * (1 - _normal_cdf(_normal_quantile(1.0 - lam) - sigma_bar))
     )
     return RiskFactors(_decimal(shortfall_long + 1.0), _decimal(shortfall_short - 1.0))
 
@@ -62,9 +62,13 @@ class LogNormalDistribution:
     sigma: float
 
     @classmethod
-    def projected(cls, model: LogNormalRiskModel, price: float, horizon: float) -> LogNormalDistribution:
+    def projected(
+        cls, model: LogNormalRiskModel, price: float, horizon: float
+    ) -> LogNormalDistribution:
         mu, sigma = float(model.mu), float(model.sigma)
-        return cls(math.log(price) + (mu - 0.5 * sigma * sigma) * horizon, sigma * math.sqrt(horizon))
+        return cls(
+            math.log(price) + (mu - 0.5 * sigma * sigma) * horizon, sigma * math.sqrt(horizon)
+        )
 
     def cdf(self, x: float) -> float:
         if x <= 0:

@@ -102,7 +102,9 @@ class Settlement:
 
         network_trades = trades.get(NETWORK_PARTY)
         if network_trades:
-            share, exact, negative = _mtm(mark_price, mark_price, 0, network_trades, self.position_factor)
+            share, exact, negative = _mtm(
+                mark_price, mark_price, 0, network_trades, self.position_factor
+            )
             transfer = MTMTransfer(NETWORK_PARTY, _type(negative), share)
             classify(transfer, share, exact, negative)
             if not negative:

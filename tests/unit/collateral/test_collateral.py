@@ -56,7 +56,9 @@ def test_move_drains_sources_in_order_and_reports_the_amount_moved(collateral: C
     margin.balance, general.balance = 0, 30
     insurance = collateral.get("M1", "*", "USD", AccountType.INSURANCE)
     settlement = collateral.get("M1", "*", "USD", AccountType.SETTLEMENT)
-    movement = collateral.move([margin, general, insurance], [settlement], 50, TransferType.MTM_LOSS)
+    movement = collateral.move(
+        [margin, general, insurance], [settlement], 50, TransferType.MTM_LOSS
+    )
     assert movement.moved == 30
     assert [e.amount for e in movement.entries] == [30]
     assert settlement.balance == 30 and general.balance == 0

@@ -5,7 +5,9 @@ from decimal import Decimal
 from devops.nullchain.core.fees import auction_fees, continuous_fees, trade_fee
 from devops.nullchain.core.types import FeeFactors, Side, Trade, TransferType
 
-FACTORS = FeeFactors(maker=Decimal("0.005"), infrastructure=Decimal("0.002"), liquidity=Decimal("0.001"))
+FACTORS = FeeFactors(
+    maker=Decimal("0.005"), infrastructure=Decimal("0.002"), liquidity=Decimal("0.001")
+)
 
 
 def trade(aggressor: Side = Side.BUY, price: int = 1002, size: int = 3) -> Trade:

@@ -73,9 +73,7 @@ def make_market() -> tuple[Market, Collateral]:
     collateral = Collateral(bus, clock)
     collateral.enable_asset("USD", 0)
     collateral.create_market_accounts("M", "USD")
-    config = MarketConfig(
-        "M", "USD", SimpleRiskModel(Decimal("0.1"), Decimal("0.1"))
-    )
+    config = MarketConfig("M", "USD", SimpleRiskModel(Decimal("0.1"), Decimal("0.1")))
     market = Market(config, bus=bus, collateral=collateral, clock=clock, netparams=object())
     return market, collateral
 
