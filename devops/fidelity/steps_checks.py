@@ -10,10 +10,7 @@ from devops.fidelity.table import StepError, expect, rows
 from devops.fidelity.world import World
 from devops.nullchain.core.types import (
     AccountType,
-    AuctionTrigger,
-    MarketState,
     OrderStatus,
-    TradingMode,
 )
 
 Table = tuple[tuple[str, ...], ...]
@@ -353,5 +350,99 @@ def order_status(world: World, table: Table) -> None:
         )
 
 
-def _unused() -> tuple:
-    return (MarketState, TradingMode, AuctionTrigger, OrderStatus)
+@step(r"^the liquidity provisions should have the following states:$")
+def provision_states(world: World, table: Table) -> None:
+    for row in rows(table):
+        provision = world.provisions.get(row.str("id"))
+        if provision is None:
+            raise StepError(f"liquidity provision {row.str('id')} not found")
+        actual = (
+            provision.party,
+            provision.market_id,
+            str(provision.commitment_amount),
+            f"STATUS_{provision.status.name}",
+        )
+        wanted = (row.str("party"), row.str("market"), row.str("commitment amount"), row.str("status"))
+        expect(f"liquidity provision {row.str('id')}", wanted, actual)
+        for column, shape in (("buy shape", provision.buys), ("sell shape", provision.sells)):
+            if row.optional(column) is not None:
+                expect(f"{column} of {row.str('id')}", row.int(column), len(shape))
+
+
+@step(r"^the liquidity provider fee shares for the market \"([^\"]*)\" should be:$")
+def fee_shares(world: World, table: Table, market_id: str) -> None:
+    shares = world.engine.market_data(market_id).liquidity_provider_fee_shares
+    got = [(s.party, str(s.equity_like_share), str(s.average_entry_valuation)) for s in shares]
+    for row in rows(table):
+        wanted = (row.str("party"), row.str("equity like share"), row.str("average entry valuation"))
+        if wanted not in got:
+            raise StepError(f"liquidity fee share {wanted} not among {got}")
+
+
+@step(r"^\"([^\"]*)\" should have one account per asset$")
+def one_account_per_asset(world: World, table: Table, owner: str) -> None:
+    assets = [
+        a.asset
+        for a in world.accounts.values()
+        if a.owner == owner and a.type == AccountType.GENERAL
+    ]
+    if len(assets) != len(set(assets)):
+        raise StepError(f"party {owner} has several general accounts for one asset")
+
+
+@step(r"^\"([^\"]*)\" should have one margin account per market$")
+def one_margin_account_per_market(world: World, table: Table, owner: str) -> None:
+    markets = [
+        a.market_id
+        for a in world.accounts.values()
+        if a.owner == owner and a.type == AccountType.MARGIN
+    ]
+    if len(markets) != len(set(markets)):
+        raise StepError(f"party {owner} has several margin accounts for one market")
+
+
+@step(r"^the pegged orders should have the following states:$")
+def pegged_states(world: World, table: Table) -> None:
+    for row in rows(table):
+        wanted_status = row.str("status")
+        candidates = [
+            o
+            for o in world.orders.values()
+            if o.party == row.str("party")
+            and o.market_id == row.str("market id")
+            and o.side == side(row.str("side"))
+            and o.size == row.int("volume")
+            and o.pegged is not None
+            and o.original_price == row.int("price")
+        ]
+        if not any(f"STATUS_{o.status.name}" == wanted_status for o in candidates):
+            raise StepError(
+                f"no pegged order of {row.str('party')} at {row.str('price')} with status "
+                f"{wanted_status} (found {[(o.original_price, o.status.name) for o in candidates]})"
+            )
+
+
+@step(r"^the following network trades should be executed:$")
+def network_trades(world: World, table: Table) -> None:
+    for row in rows(table):
+        party, volume = row.str("party"), row.int("volume")
+        aggressor = side(row.str("aggressor side"))
+        if not any(
+            party in (t.buyer, t.seller) and t.aggressor == aggressor and t.size == volume
+            for t in world.trades
+        ):
+            raise StepError(f"expected trade missing: {party}, {aggressor.name}, {volume}")
+
+
+@step(r"^the following orders should be rejected:$")
+def orders_rejected(world: World, table: Table) -> None:
+    for row in rows(table):
+        party, market_id, reason = row.str("party"), row.str("market id"), row.str("reason")
+        if not any(
+            o.party == party
+            and o.market_id == market_id
+            and o.status == OrderStatus.REJECTED
+            and f"ORDER_ERROR_{o.reason.name}" == reason
+            for o in world.order_events
+        ):
+            raise StepError(f"no order of {party} rejected with {reason}")

@@ -43,6 +43,8 @@ class World:
     trades: list[Trade] = field(default_factory=list)
     ledger: list[LedgerMovement] = field(default_factory=list)
     accounts: dict[str, AccountSnapshot] = field(default_factory=dict)
+    provisions: dict[str, object] = field(default_factory=dict)  # latest LP event per reference
+    order_events: list[Order] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     markets: dict[str, MarketConfig] = field(default_factory=dict)
     asset_decimals: dict[str, int] = field(default_factory=dict)
@@ -64,6 +66,7 @@ class World:
         payload = event.payload
         if event.type is EventType.ORDER:
             self.orders[payload.id] = payload
+            self.order_events.append(payload)
             if payload.reference:
                 self.references[(payload.party, payload.reference)] = payload.id
         elif event.type is EventType.TRADE:
@@ -72,6 +75,8 @@ class World:
             self.ledger.append(payload)
         elif event.type is EventType.ACCOUNT:
             self.accounts[payload.id] = payload
+        elif event.type is EventType.LIQUIDITY_PROVISION:
+            self.provisions[payload.reference or payload.id] = payload
 
     def order(self, party: str, reference: str) -> Order:
         order_id = self.references.get((party, reference))
