@@ -84,7 +84,7 @@ def margin_calculator(world: World, table: Table, name: str) -> None:
 def liquidity_monitoring(world: World, table: Table) -> None:
     for row in rows(table):
         world.defaults.liquidity_monitoring[row.str("name")] = LiquidityMonitoringParameters(
-            TargetStakeParameters(row.int("time window"), row.decimal("scaling factor")),
+            TargetStakeParameters(row.seconds("time window"), row.decimal("scaling factor")),
             row.decimal("triggering ratio"),
             row.int("auction extension", 1) or 1,
         )

@@ -637,7 +637,7 @@ class MarketLifecycle:
                     LossSocialization(
                         transfer.party,
                         market,
-                        -(transfer.amount - moved.moved),
+                        transfer.amount - moved.moved,  # uncollected: credited back to its PnL
                         self.clock.now,  # type: ignore[attr-defined]
                     ),
                 )

@@ -14,8 +14,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scipy.special import ndtri
-
+from devops.nullchain.core import normal
 from devops.nullchain.core.types import LogNormalRiskModel, SimpleRiskModel
 
 RiskModel = LogNormalRiskModel | SimpleRiskModel
@@ -31,12 +30,8 @@ def _decimal(value: float) -> Decimal:
     return Decimal(repr(float(value)))
 
 
-def _normal_cdf(x: float) -> float:
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
-
-
-def _normal_quantile(p: float) -> float:
-    return float(ndtri(p))
+_normal_cdf = normal.cdf
+_normal_quantile = normal.quantile
 
 
 def risk_factors(model: RiskModel) -> RiskFactors:
@@ -75,7 +70,7 @@ class LogNormalDistribution:
             return 0.0
         if self.sigma == 0:
             return 1.0 if math.log(x) >= self.mu else 0.0
-        return _normal_cdf((math.log(x) - self.mu) / self.sigma)
+        return 0.5 * math.erfc(-(math.log(x) - self.mu) / (math.sqrt(2) * self.sigma))
 
     def quantile(self, p: float) -> float:
         return math.exp(self.mu + self.sigma * _normal_quantile(p))
