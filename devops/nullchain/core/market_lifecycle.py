@@ -945,12 +945,15 @@ class MarketLifecycle:
             price, volume, _ = book.indicative_price_and_volume()
             indicative_price, indicative_volume = market_price(price), volume
         now = self.clock.now  # type: ignore[attr-defined]
+        # As Vega: bounds floored to market precision, the minimum then raised by one when the
+        # market has fewer decimals than its asset; the reference price floored likewise.
+        bump = 1 if factor != 1 else 0
         bounds = tuple(
             PriceMonitoringBound(
-                market_price(b.min_valid_price) if b.min_valid_price else 0,
-                market_price(b.max_valid_price) if b.max_valid_price else 0,
+                market_price(b.min_valid_price) + bump,
+                market_price(b.max_valid_price),
                 b.trigger,
-                b.reference_price,
+                Decimal(int(b.reference_price) // factor),
             )
             for b in self.price_monitor.bounds(self.auction)
         )
