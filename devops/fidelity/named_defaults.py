@@ -28,6 +28,7 @@ class OracleConfig:
     settlement_decimals: int
     termination_signers: tuple[str, ...]
     termination_property: str
+    termination_time: int = 0  # built-in timestamp oracle: terminate at or after this time
 
 
 def _d(value: object) -> Decimal:

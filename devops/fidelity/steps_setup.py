@@ -113,12 +113,16 @@ def settlement_oracle(world: World, table: Table, signers: str, name: str) -> No
 def termination_oracle(world: World, table: Table, signers: str, name: str) -> None:
     row = rows(table)[0]
     previous = world.defaults.oracles.get(name)
+    deadline = 0
+    if row.str("property") == "vegaprotocol.builtin.timestamp" and row.optional("value"):
+        deadline = _parse_time(row.str("value"))
     world.defaults.oracles[name] = OracleConfig(
         previous.settlement_signers if previous else (),
         previous.settlement_property if previous else "",
         previous.settlement_decimals if previous else 0,
         _signers(signers),
         row.str("property"),
+        deadline,
     )
 
 
@@ -189,6 +193,7 @@ def _market_config(world: World, row: Row) -> MarketConfig:
         termination_oracle=",".join(oracle.termination_signers),
         settlement_property=oracle.settlement_property,
         termination_property=oracle.termination_property,
+        termination_time=oracle.termination_time,
     )
 
 
@@ -285,12 +290,16 @@ def initial_insurance(world: World, table: Table, amount: str) -> None:
         collateral.move([external], [insurance], int(amount), TransferType.DEPOSIT)
 
 
-@step(r"^time is updated to \"([^\"]*)\"$")
-def time_updated(world: World, table: Table, text: str) -> None:
+def _parse_time(text: str) -> int:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    world.set_time(int(moment.timestamp()) * SECOND)
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp()) * SECOND
+
+
+@step(r"^time is updated to \"([^\"]*)\"$")
+def time_updated(world: World, table: Table, text: str) -> None:
+    world.set_time(_parse_time(text))
 
 
 @step(r"^(?:then )?the network moves ahead \"([^\"]+)\" blocks:?$")

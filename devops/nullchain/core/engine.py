@@ -109,6 +109,10 @@ class ExecutionEngine:
         """Time moves to `now` (Vega's time service tick)."""
         self.now = now
         self.bus.publish(EventType.TIME_UPDATE, now)
+        for market in list(self.markets.values()):  # the built-in time oracle ticks first
+            deadline = market.config.termination_time
+            if deadline and now >= deadline and market.state != MarketState.TRADING_TERMINATED:
+                market.terminate_trading()
         for market in list(self.markets.values()):
             market.on_tick(now)
 
@@ -215,15 +219,21 @@ class ExecutionEngine:
     def submit_oracle_data(self, signers: list[str], data: dict[str, str]) -> None:
         """Oracle data reaches every market whose termination or settlement spec it matches."""
         self.bus.publish(EventType.ORACLE_DATA, (tuple(signers), dict(data)))
+        signed_by = set(signers)
+
+        def matches(spec_signers: str) -> bool:
+            wanted = {s for s in spec_signers.split(",") if s}
+            return not wanted or bool(wanted & signed_by)
+
         for market in list(self.markets.values()):
             config = market.config
-            signed = not config.settlement_oracle or config.settlement_oracle in signers
-            if not signed:
-                continue
-            if config.termination_property and config.termination_property in data:
-                if data[config.termination_property].lower() == "true":
-                    market.terminate_trading()
-            if config.settlement_property and config.settlement_property in data:
+            if (
+                config.termination_property in data
+                and matches(config.termination_oracle)
+                and data[config.termination_property].lower() == "true"
+            ):
+                market.terminate_trading()
+            if config.settlement_property in data and matches(config.settlement_oracle):
                 raw = Decimal(data[config.settlement_property])
                 scale = Decimal(10) ** (config.asset_decimals - config.settlement_data_decimals)
                 market.receive_settlement_data(int(raw * scale))

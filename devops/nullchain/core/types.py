@@ -342,6 +342,7 @@ class MarketConfig:
     termination_oracle: str = ""
     settlement_property: str = ""
     termination_property: str = ""
+    termination_time: int = 0  # ns; set when the built-in time oracle terminates trading
 
     @property
     def price_factor(self) -> int:
