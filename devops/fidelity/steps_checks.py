@@ -446,3 +446,35 @@ def orders_rejected(world: World, table: Table) -> None:
             for o in world.order_events
         ):
             raise StepError(f"no order of {party} rejected with {reason}")
+
+
+@step(r"^the iceberg orders should have the following states:$")
+def iceberg_states(world: World, table: Table) -> None:
+    for row in rows(table):
+        party, visible, price = row.str("party"), row.int("visible volume"), row.int("price")
+        reserved, status = row.int("reserved volume"), row.str("status")
+        reference = row.optional("reference")
+        found = False
+        for order in world.order_events:
+            if reference is not None and order.reference != reference:
+                continue
+            if (
+                order.party != party
+                or f"STATUS_{order.status.name}" != status
+                or order.market_id != row.str("market id")
+                or order.side != side(row.str("side"))
+            ):
+                continue
+            if order.remaining != visible or order.original_price != price:
+                if reference is not None:
+                    raise StepError(
+                        f"iceberg {reference}: expected {visible} at {price}, "
+                        f"got {order.remaining} at {order.original_price}"
+                    )
+                continue
+            if order.iceberg is None or order.iceberg.reserved_remaining != reserved:
+                continue
+            found = True
+            break
+        if not found:
+            raise StepError(f"no iceberg order event for {party}: {visible} visible at {price}")

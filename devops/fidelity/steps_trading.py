@@ -11,6 +11,7 @@ from devops.fidelity.table import Row, StepError, rows
 from devops.fidelity.world import SECOND, World
 from devops.nullchain.core.commands import (
     BatchMarketInstructions,
+    IcebergSubmission,
     LiquidityOrder,
     LiquidityProvisionAmendment,
     LiquidityProvisionCancellation,
@@ -74,7 +75,7 @@ def tif(text: str) -> TimeInForce:
 
 def submission_from(row: Row, now: int) -> OrderSubmission:
     order_type = _TYPE.get(row.str("type", "TYPE_LIMIT"), OrderType.LIMIT)
-    time_in_force = tif(row.str("tif"))
+    time_in_force = tif(row.str("tif", "TIF_GTC"))
     expires_at = 0
     if order_type != OrderType.MARKET and time_in_force == TimeInForce.GTT:
         expires_at = now + row.seconds("expires in") * SECOND
@@ -82,6 +83,9 @@ def submission_from(row: Row, now: int) -> OrderSubmission:
     pegged = None
     if row.optional("pegged reference"):
         pegged = PeggedSubmission(_REFERENCE[row.str("pegged reference")], row.int("offset", 0))
+    iceberg = None
+    if row.optional("peak size"):
+        iceberg = IcebergSubmission(row.int("peak size"), row.int("minimum visible size"))
     return OrderSubmission(
         market_id=row.str("market id"),
         side=side(row.str("side")),
@@ -94,6 +98,7 @@ def submission_from(row: Row, now: int) -> OrderSubmission:
         pegged=pegged,
         post_only=only == "post",
         reduce_only=only == "reduce",
+        iceberg=iceberg,
     )
 
 
@@ -153,7 +158,7 @@ _STOPPING_REJECTIONS = frozenset(
 )
 
 
-@step(r"^the parties place the following orders:$")
+@step(r"^the parties place the following (?:iceberg |pegged iceberg )?orders:$")
 def place_orders(world: World, table: Table) -> None:
     for row in rows(table):
         _place(world, row)
@@ -256,7 +261,7 @@ def start_batch(world: World, table: Table, party: str) -> None:
     world.batch[party] = []
 
 
-@step(r"^the party \"([^\"]+)\" adds the following orders to a batch:$")
+@step(r"^the party \"([^\"]+)\" adds the following (?:iceberg )?orders to a batch:$")
 def add_to_batch(world: World, table: Table, party: str) -> None:
     if party not in world.batch:
         raise StepError(f"no batch started for {party}")

@@ -28,6 +28,7 @@ from devops.nullchain.core.market_lifecycle import MarketLifecycle
 from devops.nullchain.core.market_liquidity import MarketLiquidity
 from devops.nullchain.core.matching import MatchResult
 from devops.nullchain.core.types import (
+    IcebergOrder,
     MarketConfig,
     Order,
     OrderError,
@@ -112,6 +113,10 @@ class Market(MarketLiquidity, MarketLifecycle):
             post_only=submission.post_only,
             reduce_only=submission.reduce_only,
         )
+        if submission.iceberg is not None:
+            order.iceberg = IcebergOrder(
+                submission.iceberg.peak_size, submission.iceberg.minimum_visible_size
+            )
         if submission.pegged is not None:
             order.pegged = PeggedOrder(
                 submission.pegged.reference, submission.pegged.offset * self.config.price_factor
@@ -390,6 +395,8 @@ class Market(MarketLiquidity, MarketLifecycle):
 
     def _apply_amendment(self, existing: Order, amendment: OrderAmendment) -> Order | OrderError:
         order = copy.copy(existing)
+        if existing.iceberg is not None:
+            order.iceberg = copy.copy(existing.iceberg)
         order.updated_at = self.clock.now
         order.version += 1
         if existing.pegged is not None:
@@ -485,6 +492,9 @@ class Market(MarketLiquidity, MarketLifecycle):
                 return _amend_error_for(existing, rejected.reason)
         self.book.cancel(existing.id)
         self._replace_record(existing, amended)
+        if amended.iceberg is not None:  # the whole iceberg re-enters, hidden volume included
+            amended.remaining += amended.iceberg.reserved_remaining
+            amended.iceberg.reserved_remaining = 0
         amended.status = OrderStatus.ACTIVE
         result = self.book.submit(amended, self.clock.now)
         if trades:
@@ -541,7 +551,10 @@ class Market(MarketLiquidity, MarketLifecycle):
         self.record_traded_value(result.trades)
 
     def publish_order(self, order: Order) -> None:
-        self.bus.publish(EventType.ORDER, copy.copy(order))
+        snapshot = copy.copy(order)
+        if order.iceberg is not None:
+            snapshot.iceberg = copy.copy(order.iceberg)
+        self.bus.publish(EventType.ORDER, snapshot)
 
 
 def validate_pegged(order: Order) -> OrderError | None:

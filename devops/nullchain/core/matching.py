@@ -47,6 +47,10 @@ class PriceLevel:
         self.volume = 0
 
 
+def _hidden(order: Order) -> bool:
+    return order.iceberg is not None and order.iceberg.reserved_remaining > 0
+
+
 def _is_static(order: Order) -> bool:
     return order.pegged is None and not order.liquidity_provision_id
 
@@ -124,9 +128,11 @@ class OrderBook:
     # ---- adding and removing --------------------------------------------------------------
 
     def _rest(self, order: Order) -> None:
+        if order.iceberg is not None:
+            order.set_iceberg_peaks()
         level = self._side(order.side).level(order.price)
         level.orders.append(order)
-        level.volume += order.remaining
+        level.volume += order.true_remaining
         self.orders[order.id] = order
         if self.in_auction and order.price not in self._auction_prices:
             self._auction_prices.add(order.price)
@@ -136,7 +142,7 @@ class OrderBook:
         level = side.find(order.price)
         if level is not None:
             level.orders.remove(order)
-            level.volume -= order.remaining
+            level.volume -= order.true_remaining
             side.drop_if_empty(level)
         self.orders.pop(order.id, None)
 
@@ -220,34 +226,80 @@ class OrderBook:
             key, level = opposite.levels.peekitem(0)
             if not opposite.crosses(level.price, order):
                 break
-            index = 0
             orders = level.orders
-            while index < len(orders) and order.remaining > 0:
-                passive = orders[index]
+            icebergs: list[list] = []  # [passive, its trade at this level or None]
+            for passive in list(orders):
+                if order.remaining == 0:
+                    break
                 if check_wash and passive.party == order.party:
                     order.reason = OrderError.SELF_TRADING
                     break
                 size = passive.remaining if passive.remaining < order.remaining else order.remaining
+                if size <= 0:
+                    if passive.iceberg is not None and passive.iceberg.reserved_remaining:
+                        icebergs.append([passive, None])
+                    continue
                 order.remaining -= size
                 passive.remaining -= size
                 level.volume -= size
-                result.trades.append(self._trade(order, passive, level.price, size, now))
+                trade = self._trade(order, passive, level.price, size, now)
+                result.trades.append(trade)
                 result.passive.append(passive)
-                if passive.remaining == 0:
+                if passive.iceberg is not None and passive.iceberg.reserved_remaining:
+                    icebergs.append([passive, trade])
+            if order.remaining > 0 and icebergs:
+                self._trade_hidden(order, level, icebergs, result, now)
+            finished = [p for p in orders if p.remaining == 0 and not _hidden(p)]
+            if finished:
+                for passive in finished:
                     passive.status = OrderStatus.FILLED
                     del self.orders[passive.id]
-                    index += 1
-            if index:
-                del orders[:index]
-            if not orders:
+                level.orders = [p for p in orders if p.remaining > 0 or _hidden(p)]
+            if not level.orders:
                 del opposite.levels[key]
             if order.reason == OrderError.SELF_TRADING:
                 break
+        for passive in result.passive:
+            if passive.iceberg_needs_refresh and passive.id in self.orders:
+                self._refresh_iceberg(passive)
         if result.trades:
             self.last_traded_price = result.trades[-1].price
         if order.type == OrderType.NETWORK and result.trades:
             traded = sum(t.size for t in result.trades)
             order.price = sum(t.price * t.size for t in result.trades) // traded
+
+    def _trade_hidden(
+        self, order: Order, level: PriceLevel, icebergs: list[list], result: MatchResult, now: int
+    ) -> None:
+        """Trade with the icebergs' hidden volume, pro rata, rounding crumbs by time priority."""
+        reserved = [entry[0].iceberg.reserved_remaining for entry in icebergs]
+        total = sum(reserved)
+        crossed = min(order.remaining, total)
+        extra = [r * crossed // total for r in reserved]
+        crumbs = crossed - sum(extra)
+        for index, entry in enumerate(icebergs):
+            if crumbs == 0:
+                break
+            take = min(reserved[index] - extra[index], crumbs)
+            extra[index] += take
+            crumbs -= take
+        for entry, amount in zip(icebergs, extra, strict=True):
+            passive, trade = entry
+            order.remaining -= amount
+            if trade is None:
+                trade = self._trade(order, passive, level.price, 0, now)
+                result.trades.append(trade)
+                result.passive.append(passive)
+            trade.size += amount
+            passive.iceberg.reserved_remaining -= amount
+            level.volume -= amount
+
+    def _refresh_iceberg(self, order: Order) -> None:
+        """Show more of an iceberg from its hidden volume; it goes to the back of its level."""
+        self._unlink(order)
+        order.set_iceberg_peaks()
+        order.status = OrderStatus.ACTIVE
+        self._rest(order)
 
     def _fillable(self, order: Order, opposite: BookSide) -> int | None:
         """Volume an all-or-nothing order could take; None if it meets its own order first."""
@@ -518,6 +570,9 @@ class OrderBook:
         price, volume, side = self.indicative_price_and_volume()
         if volume > 0:
             for order in self._extract(self._side(side), price, volume):
+                if order.iceberg is not None:  # an uncrossing iceberg trades its whole size
+                    order.remaining += order.iceberg.reserved_remaining
+                    order.iceberg.reserved_remaining = 0
                 result = MatchResult(order)
                 self._match(order, now, result, check_wash=False)
                 for trade in result.trades:
@@ -560,12 +615,12 @@ class OrderBook:
             for order in level.orders:
                 if total + order.remaining <= volume:
                     chosen.append(order)
-                    total += order.remaining
+                    total += order.true_remaining
                 if total == volume:
                     break
             for order in chosen:
                 level.orders.remove(order)
-                level.volume -= order.remaining
+                level.volume -= order.true_remaining
                 self.orders.pop(order.id, None)
             taken.extend(chosen)
             if not level.orders:

@@ -60,10 +60,10 @@ class MarketPosition:
             self.sell_sum_product += sign * price * size
 
     def register(self, order: Order) -> None:
-        self.change_orders(order.side, order.price, order.remaining, True)
+        self.change_orders(order.side, order.price, order.true_remaining, True)
 
     def unregister(self, order: Order) -> None:
-        self.change_orders(order.side, order.price, order.remaining, False)
+        self.change_orders(order.side, order.price, order.true_remaining, False)
 
     def reduces_exposure(self, order: Order) -> bool:
         """Whether the order only brings the position towards zero (no margin check then)."""

@@ -209,6 +209,15 @@ class PeggedOrder:
 
 
 @dataclass(slots=True)
+class IcebergOrder:
+    """The hidden part of an iceberg order: only a peak shows on the book."""
+
+    peak_size: int
+    minimum_visible_size: int
+    reserved_remaining: int = 0
+
+
+@dataclass(slots=True)
 class Order:
     """A live or finished order; `price` is in asset decimals, `original_price` in market decimals."""
 
@@ -235,10 +244,40 @@ class Order:
     post_only: bool = False
     reduce_only: bool = False
     sequence: int = 0
+    iceberg: IcebergOrder | None = None
 
     @property
     def is_persistent(self) -> bool:
         return self.time_in_force.persistent and self.type != OrderType.MARKET
+
+    @property
+    def true_remaining(self) -> int:
+        """Visible plus hidden volume still to trade."""
+        if self.iceberg is None:
+            return self.remaining
+        return self.remaining + self.iceberg.reserved_remaining
+
+    def set_iceberg_peaks(self) -> None:
+        """Show at most the peak; refill the peak from the hidden volume (Vega's SetIcebergPeaks)."""
+        iceberg = self.iceberg
+        if iceberg is None:
+            return
+        if self.remaining > iceberg.peak_size and iceberg.reserved_remaining == 0:
+            iceberg.reserved_remaining = self.remaining - iceberg.peak_size
+            self.remaining = iceberg.peak_size
+            return
+        refill = min(iceberg.peak_size - self.remaining, iceberg.reserved_remaining)
+        self.remaining += refill
+        iceberg.reserved_remaining -= refill
+
+    @property
+    def iceberg_needs_refresh(self) -> bool:
+        iceberg = self.iceberg
+        return (
+            iceberg is not None
+            and iceberg.reserved_remaining > 0
+            and self.remaining < iceberg.minimum_visible_size
+        )
 
     @property
     def filled(self) -> int:
