@@ -253,8 +253,9 @@ class ExecutionEngine:
         return self.markets[market_id].positions.get(party)
 
     def orderbook_volume(self, market_id: str, side: Side, price: int) -> int:
+        """Visible volume at a price, as the data node's book depth shows it (icebergs' peaks)."""
         market = self.markets[market_id]
-        return market.book.volume_at(side, price * market.config.price_factor)
+        return market.book.visible_volume_at(side, price * market.config.price_factor)
 
     def liquidity_fee_factor(self, market_id: str) -> Decimal:
         return self.markets[market_id].fee_factors.liquidity

@@ -420,6 +420,10 @@ class OrderBook:
             return None
         return (bid + ask) // 2
 
+    def visible_volume_at(self, side: Side, price: int) -> int:
+        level = self._side(side).find(price)
+        return sum(o.remaining for o in level.orders) if level else 0
+
     def volume_at(self, side: Side, price: int) -> int:
         level = self._side(side).find(price)
         return level.volume if level else 0
