@@ -229,6 +229,10 @@ def markets_updated(world: World, table: Table) -> None:
             changes["quadratic_slippage_factor"] = row.decimal("quadratic slippage factor")
         if row.optional("lp price range"):
             changes["lp_price_range"] = row.decimal("lp price range")
+        if row.optional("liquidity monitoring"):
+            changes["liquidity_monitoring"] = named.liquidity_monitoring[
+                row.str("liquidity monitoring")
+            ]
         updated = replace(config, **changes)
         world.markets[market_id] = updated
         world.engine.update_market(updated)

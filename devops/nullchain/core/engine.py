@@ -98,10 +98,7 @@ class ExecutionEngine:
         self.markets[market_id].start_opening_auction()
 
     def update_market(self, config: MarketConfig) -> None:
-        market = self.markets[config.id]
-        market.config = config
-        market.set_fee_factors(config.fees)
-        market.publish_market_update()
+        self.markets[config.id].update_config(config)
 
     # ---- time -------------------------------------------------------------------------------
 

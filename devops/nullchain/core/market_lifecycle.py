@@ -996,3 +996,27 @@ class MarketLifecycle:
 
     def set_fee_factors(self, factors: FeeFactors) -> None:
         self.fee_factors = factors
+
+    def update_config(self, config: MarketConfig) -> None:
+        """A market update: new risk model, monitoring and slippage take effect now."""
+        previous, self.config = self.config, config
+        self.set_fee_factors(config.fees)
+        if config.risk_model != previous.risk_model:
+            self.risk_factors = risk_factors(config.risk_model)
+        if config.price_monitoring != previous.price_monitoring or (
+            config.risk_model != previous.risk_model
+        ):
+            # as Vega's UpdateSettings: new bounds, the price history is kept
+            monitor = PriceMonitor(
+                triggers=config.price_monitoring,
+                risk_model=config.risk_model,
+                price_range=price_range,
+                min_duration=self.minimum_auction_duration,
+            )
+            old = self.price_monitor
+            monitor.now, monitor.update = old.now, old.update
+            monitor.prices_now, monitor.prices_past = old.prices_now, old.prices_past
+            self.price_monitor = monitor
+        self.target_stake.parameters = config.liquidity_monitoring.target_stake
+        self.liquidity_monitor.parameters = config.liquidity_monitoring
+        self.publish_market_update()
