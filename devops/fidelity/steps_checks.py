@@ -478,3 +478,38 @@ def iceberg_states(world: World, table: Table) -> None:
             break
         if not found:
             raise StepError(f"no iceberg order event for {party}: {visible} visible at {price}")
+
+
+# Vega's event names, as the features write them, for the events this engine emits.
+_EVENT_NAMES = {
+    "AuctionEvent": "AUCTION",
+    "MarketUpdatedEvent": "MARKET_UPDATED",
+    "PositionStateEvent": "POSITION_STATE",
+    "MarginLevelsEvent": "MARGIN_LEVELS",
+    "AccountEvent": "ACCOUNT",
+    "LedgerMovements": "LEDGER_MOVEMENTS",
+    "LiquidityProvisionEvent": "LIQUIDITY_PROVISION",
+    "OrderEvent": "ORDER",
+    "TradeEvent": "TRADE",
+}
+
+
+def _emitted(world: World, name: str) -> bool:
+    if name not in _EVENT_NAMES:
+        raise StepError(f"unknown event type {name}")
+    wanted = _EVENT_NAMES[name]
+    return any(e.type.value == wanted for e in world.events[world.events_cleared_at :])
+
+
+@step(r"^the following events should NOT be emitted:$")
+def events_not_emitted(world: World, table: Table) -> None:
+    for row in rows(table):
+        if _emitted(world, row.str("type")):
+            raise StepError(f"{row.str('type')} was emitted")
+
+
+@step(r"^the following events should be emitted:$")
+def events_emitted(world: World, table: Table) -> None:
+    for row in rows(table):
+        if not _emitted(world, row.str("type")):
+            raise StepError(f"{row.str('type')} was not emitted")

@@ -50,6 +50,7 @@ class World:
     asset_decimals: dict[str, int] = field(default_factory=dict)
     settlement_decimals: dict[str, int] = field(default_factory=dict)
     batch: dict[str, list] = field(default_factory=dict)
+    events_cleared_at: int = 0  # index into `events` of the last "clear all events"
     _ledger_mark: int = 0
     _accounts_before: dict[str, int] = field(default_factory=dict)
 
