@@ -362,7 +362,12 @@ def provision_states(world: World, table: Table) -> None:
             str(provision.commitment_amount),
             f"STATUS_{provision.status.name}",
         )
-        wanted = (row.str("party"), row.str("market"), row.str("commitment amount"), row.str("status"))
+        wanted = (
+            row.str("party"),
+            row.str("market"),
+            row.str("commitment amount"),
+            row.str("status"),
+        )
         expect(f"liquidity provision {row.str('id')}", wanted, actual)
         for column, shape in (("buy shape", provision.buys), ("sell shape", provision.sells)):
             if row.optional(column) is not None:
@@ -374,7 +379,11 @@ def fee_shares(world: World, table: Table, market_id: str) -> None:
     shares = world.engine.market_data(market_id).liquidity_provider_fee_shares
     got = [(s.party, str(s.equity_like_share), str(s.average_entry_valuation)) for s in shares]
     for row in rows(table):
-        wanted = (row.str("party"), row.str("equity like share"), row.str("average entry valuation"))
+        wanted = (
+            row.str("party"),
+            row.str("equity like share"),
+            row.str("average entry valuation"),
+        )
         if wanted not in got:
             raise StepError(f"liquidity fee share {wanted} not among {got}")
 

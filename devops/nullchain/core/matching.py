@@ -277,7 +277,7 @@ class OrderBook:
         crossed = min(order.remaining, total)
         extra = [r * crossed // total for r in reserved]
         crumbs = crossed - sum(extra)
-        for index, entry in enumerate(icebergs):
+        for index in range(len(icebergs)):
             if crumbs == 0:
                 break
             take = min(reserved[index] - extra[index], crumbs)
