@@ -118,3 +118,49 @@ def blocks_per_second(blocks: int = 2_000, positions: int = 20) -> float:
         engine.on_tick(engine.now + _SECOND)
         engine.block_end()
     return blocks / (time.perf_counter() - start)
+
+
+def book_submissions_per_second(
+    orders: int = 100_000, resting: int = 1_000, seed: int = 7
+) -> float:
+    """The order book alone: limit orders into `resting` orders, half of them crossing."""
+    import itertools
+
+    from devops.nullchain.core.matching import OrderBook
+    from devops.nullchain.core.types import Order
+
+    counter = itertools.count()
+    book = OrderBook("BENCH", in_auction=False, next_trade_id=lambda: "t")
+    rng = random.Random(seed)
+
+    def make(index: int, side: Side, price: int) -> Order:
+        size = 1 + rng.randrange(5)
+        return Order(
+            f"o{index}",
+            "BENCH",
+            f"p{index % 20}",
+            side,
+            price,
+            size,
+            size,
+            TimeInForce.GTC,
+            sequence=next(counter),
+        )
+
+    for index in range(resting):
+        side = Side.BUY if index % 2 == 0 else Side.SELL
+        price = 900 - rng.randrange(50) if side == Side.BUY else 1100 + rng.randrange(50)
+        book.submit(make(index, side, price), 0)
+    plan = []
+    for index in range(orders):
+        side = Side.BUY if index % 2 == 0 else Side.SELL
+        crossing = index % 4 < 2
+        if side == Side.BUY:
+            price = 1100 + rng.randrange(50) if crossing else 900 - rng.randrange(50)
+        else:
+            price = 900 - rng.randrange(50) if crossing else 1100 + rng.randrange(50)
+        plan.append(make(resting + index, side, price))
+    start = time.perf_counter()
+    for order in plan:
+        book.submit(order, 0)
+    return orders / (time.perf_counter() - start)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 from devops.nullchain.core.risk import RiskFactors
 from devops.nullchain.core.types import MarginScalingFactors, Side
@@ -33,14 +34,21 @@ class MarginLevels:
 ZERO_MARGINS = MarginLevels(0, 0, 0, 0)
 
 
+@lru_cache(maxsize=64)
+def _scaling_units(scaling: MarginScalingFactors) -> tuple[int, int, int]:
+    """The factors as Vega holds them: times 10^5, truncated."""
+    return tuple(  # type: ignore[return-value]
+        int((factor * _SCALE).to_integral_value(rounding=ROUND_FLOOR))
+        for factor in (scaling.search, scaling.initial, scaling.release)
+    )
+
+
 def scaled_levels(maintenance: Decimal, scaling: MarginScalingFactors) -> MarginLevels:
     base = int(maintenance.to_integral_value(rounding=ROUND_CEILING))
-
-    def level(factor: Decimal) -> int:
-        units = int((factor * _SCALE).to_integral_value(rounding=ROUND_FLOOR))
-        return base * units // _SCALE
-
-    return MarginLevels(base, level(scaling.search), level(scaling.initial), level(scaling.release))
+    search, initial, release = _scaling_units(scaling)
+    return MarginLevels(
+        base, base * search // _SCALE, base * initial // _SCALE, base * release // _SCALE
+    )
 
 
 def maintenance_margin(

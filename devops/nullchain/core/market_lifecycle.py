@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from devops.nullchain.core.auction import AuctionState
 from devops.nullchain.core.bus import EventBus, EventType
-from devops.nullchain.core.collateral import NETWORK, Account, Collateral
+from devops.nullchain.core.collateral import NETWORK, Account, Collateral, account_id
 from devops.nullchain.core.fees import closeout_fees
 from devops.nullchain.core.liquidity_monitoring import LiquidityMonitor, TargetStake
 from devops.nullchain.core.margins import MarginLevels, margin_levels
@@ -101,6 +101,9 @@ class MarketLifecycle:
         )
         self.liquidity_monitor = LiquidityMonitor(config.liquidity_monitoring)
         self.margin_levels: dict[str, MarginLevels] = {}
+        # accounts are never deleted, so a party's account objects can be kept
+        self._account_cache: dict[str, tuple[Account, Account, str]] = {}
+        self._margin_cache: dict[str, tuple[tuple, MarginLevels]] = {}
         self.last_best: tuple[int | None, int | None, int | None, int | None] = (
             None,
             None,
@@ -469,6 +472,27 @@ class MarketLifecycle:
     def compute_margins(
         self, position: MarketPosition, price: int, in_auction: bool
     ) -> MarginLevels:
+        """Margin levels, reused while nothing they depend on has changed."""
+        key = (
+            position.size,
+            position.buy,
+            position.sell,
+            position.buy_sum_product,
+            position.sell_sum_product,
+            price,
+            in_auction,
+            self.book.version,
+        )
+        cached = self._margin_cache.get(position.party)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        levels = self._compute_margins(position, price, in_auction)
+        self._margin_cache[position.party] = (key, levels)
+        return levels
+
+    def _compute_margins(
+        self, position: MarketPosition, price: int, in_auction: bool
+    ) -> MarginLevels:
         return margin_levels(
             position=position.size,
             buy_orders=position.buy,
@@ -510,11 +534,14 @@ class MarketLifecycle:
         return self.mark_price
 
     def _accounts(self, party: str) -> tuple[Account, Account, Account | None]:
-        market = self.config.id
-        general = self.collateral.general(party, self.asset)
-        margin = self.collateral.margin(party, market, self.asset)
-        bond = self.collateral.find(market, party, self.asset, AccountType.BOND)
-        return general, margin, bond
+        cached = self._account_cache.get(party)
+        if cached is None:
+            market = self.config.id
+            general = self.collateral.general(party, self.asset)
+            margin = self.collateral.margin(party, market, self.asset)
+            bond_id = account_id(market, party, self.asset, AccountType.BOND)
+            cached = self._account_cache[party] = (general, margin, bond_id)
+        return cached[0], cached[1], self.collateral.accounts.get(cached[2])
 
     def check_margin_for_order(self, order: Order) -> bool:
         """Top the party's margin up to initial for a new order; False when it cannot pay."""
@@ -1000,6 +1027,7 @@ class MarketLifecycle:
     def update_config(self, config: MarketConfig) -> None:
         """A market update: new risk model, monitoring and slippage take effect now."""
         previous, self.config = self.config, config
+        self._margin_cache.clear()  # margins depend on the risk model and slippage factors
         self.set_fee_factors(config.fees)
         if config.risk_model != previous.risk_model:
             self.risk_factors = risk_factors(config.risk_model)

@@ -118,6 +118,7 @@ class OrderBook:
         # prices that held volume at some point of the current auction (Vega keeps them)
         self._auction_prices: SortedList = SortedList()
         self.batch_id = 0
+        self.version = 0  # bumped by every change, so readers can cache what they derive
 
     def _side(self, side: Side) -> BookSide:
         return self.buy if side == Side.BUY else self.sell
@@ -150,6 +151,7 @@ class OrderBook:
         return self.orders.get(order_id)
 
     def cancel(self, order_id: str) -> Order:
+        self.version += 1
         order = self.orders.get(order_id)
         if order is None:
             raise OrderRejected(OrderError.INVALID_ORDER_ID)
@@ -158,6 +160,7 @@ class OrderBook:
 
     def reduce_in_place(self, order_id: str, new_size: int, new_remaining: int) -> Order:
         """Change an order's size without losing its time priority."""
+        self.version += 1
         order = self.orders.get(order_id)
         if order is None:
             raise OrderRejected(OrderError.INVALID_ORDER_ID)
@@ -173,6 +176,7 @@ class OrderBook:
         )
 
     def remove_expired(self, now: int) -> list[Order]:
+        self.version += 1
         expired = sorted(
             (
                 o
@@ -189,6 +193,7 @@ class OrderBook:
     # ---- continuous matching ----------------------------------------------------------------
 
     def submit(self, order: Order, now: int) -> MatchResult:
+        self.version += 1
         result = MatchResult(order)
         if not self.in_auction:
             self._match(order, now, result, check_wash=True)
@@ -460,6 +465,7 @@ class OrderBook:
 
     def enter_auction(self) -> list[Order]:
         """Switch to auction mode; GFN orders must be cancelled by the market."""
+        self.version += 1
         self.in_auction = True
         self._auction_prices = SortedList(
             lv.price for side in (self.buy, self.sell) for lv in side.levels.values()
@@ -569,6 +575,7 @@ class OrderBook:
 
     def leave_auction(self, now: int) -> tuple[list[MatchResult], list[Order]]:
         """Uncross at the indicative price; returns the uncrossings and the GFA orders to cancel."""
+        self.version += 1
         self.batch_id += 1
         results: list[MatchResult] = []
         price, volume, side = self.indicative_price_and_volume()
