@@ -1,8 +1,6 @@
 # Every target installs what it needs first, so each works on a fresh clone.
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-SCENARIO ?= ETHUSD
-
-.PHONY: install test fidelity lint bench scenario networks
+.PHONY: install test fidelity lint bench
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -19,6 +17,3 @@ lint: install
 
 bench: install
 	$(UV) run python -m devops.bench
-
-scenario: install
-	$(UV) run python -m devops.run -s $(SCENARIO)
