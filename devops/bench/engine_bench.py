@@ -65,30 +65,44 @@ def _continuous_market(parties: int) -> ExecutionEngine:
     return engine
 
 
+def resting_prices(count: int, rng: random.Random) -> list[tuple[Side, int]]:
+    """Bids below 900 and asks above 1100, alternating: a book no new order crosses by chance."""
+    return [
+        (Side.BUY, 900 - rng.randrange(50))
+        if index % 2 == 0
+        else (Side.SELL, 1100 + rng.randrange(50))
+        for index in range(count)
+    ]
+
+
+def incoming_prices(count: int, rng: random.Random) -> list[tuple[Side, int]]:
+    """Alternating sides; the first two of every four cross the spread, the others rest."""
+    plan = []
+    for index in range(count):
+        side = Side.BUY if index % 2 == 0 else Side.SELL
+        crossing = index % 4 < 2
+        if (side == Side.BUY) == crossing:
+            plan.append((side, 1100 + rng.randrange(50)))
+        else:
+            plan.append((side, 900 - rng.randrange(50)))
+    return plan
+
+
 def order_submissions_per_second(
     orders: int = 20_000, resting: int = 1_000, seed: int = 7
 ) -> float:
     """Limit orders into a book of `resting` orders, half of them crossing."""
     engine = _continuous_market(parties=20)
     rng = random.Random(seed)
-    for index in range(resting):
-        side = Side.BUY if index % 2 == 0 else Side.SELL
-        price = 900 - rng.randrange(50) if side == Side.BUY else 1100 + rng.randrange(50)
+    for index, (side, price) in enumerate(resting_prices(resting, rng)):
         engine.submit_order(
             OrderSubmission("BENCH", side, 1 + rng.randrange(5), TimeInForce.GTC, price=price),
             f"p{index % 20}",
         )
-    plan = []
-    for index in range(orders):
-        side = Side.BUY if index % 2 == 0 else Side.SELL
-        crossing = index % 4 < 2
-        if side == Side.BUY:
-            price = 1100 + rng.randrange(50) if crossing else 900 - rng.randrange(50)
-        else:
-            price = 900 - rng.randrange(50) if crossing else 1100 + rng.randrange(50)
-        plan.append(
-            (OrderSubmission("BENCH", side, 1, TimeInForce.GTC, price=price), f"p{index % 20}")
-        )
+    plan = [
+        (OrderSubmission("BENCH", side, 1, TimeInForce.GTC, price=price), f"p{index % 20}")
+        for index, (side, price) in enumerate(incoming_prices(orders, rng))
+    ]
     start = time.perf_counter()
     for submission, party in plan:
         engine.submit_order(submission, party)
@@ -147,19 +161,12 @@ def book_submissions_per_second(
             sequence=next(counter),
         )
 
-    for index in range(resting):
-        side = Side.BUY if index % 2 == 0 else Side.SELL
-        price = 900 - rng.randrange(50) if side == Side.BUY else 1100 + rng.randrange(50)
+    for index, (side, price) in enumerate(resting_prices(resting, rng)):
         book.submit(make(index, side, price), 0)
-    plan = []
-    for index in range(orders):
-        side = Side.BUY if index % 2 == 0 else Side.SELL
-        crossing = index % 4 < 2
-        if side == Side.BUY:
-            price = 1100 + rng.randrange(50) if crossing else 900 - rng.randrange(50)
-        else:
-            price = 900 - rng.randrange(50) if crossing else 1100 + rng.randrange(50)
-        plan.append(make(resting + index, side, price))
+    plan = [
+        make(resting + index, side, price)
+        for index, (side, price) in enumerate(incoming_prices(orders, rng))
+    ]
     start = time.perf_counter()
     for order in plan:
         book.submit(order, 0)
