@@ -221,26 +221,37 @@ def auction_traded(world: World, table: Table, volume: str, price: str) -> None:
 
 @step(r"^the following transfers should happen:$")
 def transfers(world: World, table: Table) -> None:
+    """Each row is one ledger entry between two accounts, identified as Vega identifies them."""
     entries = [e for m in world.ledger for e in m.entries]
     for row in rows(table):
-        from_type = _ACCOUNT_TYPES[row.str("from account")]
-        to_type = _ACCOUNT_TYPES[row.str("to account")]
-        owner_from = row.str("from") or "*"
-        owner_to = row.str("to") or "*"
+        market_id = row.str("market id", "")
+        wanted_from = _account_key(row.str("from"), row.str("from account"), market_id)
+        wanted_to = _account_key(row.str("to"), row.str("to account"), market_id)
         amounts = [
             e.amount
             for e in entries
-            if e.from_account.type == from_type
-            and e.to_account.type == to_type
-            and e.from_account.owner in (owner_from, "*" if owner_from == "market" else owner_from)
-            and e.to_account.owner in (owner_to, "*" if owner_to == "market" else owner_to)
-            and (row.str("market id") in (e.from_account.market_id, e.to_account.market_id, ""))
+            if _entry_key(e.from_account) == wanted_from and _entry_key(e.to_account) == wanted_to
         ]
         if row.int("amount") not in amounts:
             raise StepError(
-                f"no transfer of {row.str('amount')} from {owner_from} {row.str('from account')} "
-                f"to {owner_to} {row.str('to account')} (saw {amounts})"
+                f"no transfer of {row.str('amount')} from {row.str('from')} "
+                f"{row.str('from account')} to {row.str('to')} {row.str('to account')} "
+                f"(saw {amounts})"
             )
+
+
+_ASSET_LEVEL = {AccountType.GENERAL, AccountType.FEES_INFRASTRUCTURE, AccountType.EXTERNAL}
+
+
+def _account_key(owner: str, account_type: str, market_id: str) -> tuple[str, AccountType, str]:
+    kind = _ACCOUNT_TYPES[account_type]
+    network_owned = owner in ("", "market", "*")
+    return ("*" if network_owned else owner, kind, "" if kind in _ASSET_LEVEL else market_id)
+
+
+def _entry_key(account) -> tuple[str, AccountType, str]:
+    market_id = "" if account.type in _ASSET_LEVEL else account.market_id
+    return (account.owner, account.type, market_id)
 
 
 @step(r"^the insurance pool balance should be \"([^\"]*)\" for the market \"([^\"]*)\"$")
