@@ -185,6 +185,15 @@ class Collateral:
         now = self._clock.now  # type: ignore[attr-defined]
         count = len(targets)
         touched: dict[str, Account] = {}
+        if amount == 0 and sources:
+            # Vega records a transfer of nothing too: one zero entry per target
+            source = sources[0]
+            entries = [
+                LedgerEntry(_snapshot(source), _snapshot(t), 0, transfer_type, now) for t in targets
+            ]
+            movement = LedgerMovement(tuple(entries), 0)
+            self._bus.publish(EventType.LEDGER_MOVEMENTS, movement)
+            return movement
         for source in sources:
             if remaining <= 0:
                 break
