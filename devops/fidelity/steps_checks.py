@@ -533,3 +533,8 @@ def events_emitted(world: World, table: Table) -> None:
     for row in rows(table):
         if not _emitted(world, row.str("type")):
             raise StepError(f"{row.str('type')} was not emitted")
+
+
+@step(r"^the network treasury balance should be \"([^\"]*)\" for the asset \"([^\"]*)\"$")
+def network_treasury(world: World, table: Table, amount: str, asset: str) -> None:
+    expect("network treasury", amount, _balance(world, "*", asset, "", AccountType.GLOBAL_REWARD))

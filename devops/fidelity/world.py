@@ -28,7 +28,6 @@ HARNESS_NETWORK_PARAMETERS = {
     "market.fee.factors.makerFee": "0.00025",
     "market.fee.factors.infrastructureFee": "0.0005",
     "market.auction.minimumDuration": "30m0s",
-    "market.liquidity.successorLaunchWindowLength": "1h",
 }
 
 

@@ -31,6 +31,7 @@ from devops.nullchain.core.market_data import MarketData
 from devops.nullchain.core.netparams import NetworkParameters
 from devops.nullchain.core.positions import MarketPosition
 from devops.nullchain.core.types import (
+    AccountType,
     MarketConfig,
     MarketState,
     Order,
@@ -38,6 +39,7 @@ from devops.nullchain.core.types import (
     OrderStatus,
     Side,
     TimeInForce,
+    TransferType,
 )
 
 GENESIS_TIME = 1_575_072_000_000_000_000  # 2019-11-30T00:00:00Z, the integration tests' clock
@@ -70,6 +72,7 @@ class ExecutionEngine:
         self.markets: dict[str, Market] = {}
         self._seed = seed
         self.assets: dict[str, int] = {}
+        self._insurance_kept_until: dict[str, int] = {}
 
     # ---- configuration ------------------------------------------------------------------------
 
@@ -110,8 +113,38 @@ class ExecutionEngine:
             deadline = market.config.termination_time
             if deadline and now >= deadline and market.state != MarketState.TRADING_TERMINATED:
                 market.terminate_trading()
+        window = int(
+            self.netparams.get_duration_seconds("market.liquidity.successorLaunchWindowLength")
+            * 1_000_000_000
+        )
         for market in list(self.markets.values()):
-            market.on_tick(now)
+            if market.closed_at is not None:
+                continue
+            closed = market.on_tick(now)
+            # a closed market keeps its insurance pool for a successor until the window ends
+            self._insurance_kept_until[market.config.id] = now + window
+            if closed:
+                market.closed_at = now
+        for market_id, deadline in list(self._insurance_kept_until.items()):
+            market = self.markets[market_id]
+            if market.closed_at is not None and deadline < now:
+                del self._insurance_kept_until[market_id]
+                self._clear_insurance_pool(market_id, market.config.asset)
+
+    def _clear_insurance_pool(self, market_id: str, asset: str) -> None:
+        """Share a closed market's insurance pool between the other markets' pools and the
+        network treasury, equally (Vega's ClearInsurancepool)."""
+        collateral = self.collateral
+        pool = collateral.get(market_id, "*", asset, AccountType.INSURANCE)
+        if pool.balance == 0:
+            return
+        others = [
+            a
+            for a in collateral.accounts.values()
+            if a.type == AccountType.INSURANCE and a.asset == asset and a.id != pool.id
+        ]
+        treasury = collateral.get("", "*", asset, AccountType.GLOBAL_REWARD)
+        collateral.move([pool], others + [treasury], pool.balance, TransferType.CLEAR_ACCOUNT)
 
     def block_end(self) -> None:
         for market in list(self.markets.values()):

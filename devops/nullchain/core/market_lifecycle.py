@@ -71,6 +71,7 @@ class MarketLifecycle:
         self.state = MarketState.PROPOSED
         self.trading_mode = TradingMode.OPENING_AUCTION
         self.closed = False
+        self.closed_at: int | None = None  # when the engine saw the market close
         self.sequence = 0
         self.orders: dict[str, Order] = {}  # live orders on the book
         self.pegged_orders: dict[str, Order] = {}  # parked pegged orders
