@@ -94,7 +94,7 @@ class ExecutionEngine:
             ids=IdGenerator(f"{self._seed}:{config.id}"),
         )
         self.markets[config.id] = market
-        self.bus.publish(EventType.MARKET_CREATED, market)
+        self.bus.publish(EventType.MARKET_CREATED, market.market_update())
         return market
 
     def start_opening_auction(self, market_id: str) -> None:

@@ -75,3 +75,15 @@ class MarginLevelsEvent:
     initial: int
     release: int
     timestamp: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarketUpdate:
+    """The MARKET_CREATED / MARKET_UPDATED events: the market's definition and state then."""
+
+    market_id: str
+    state: MarketState
+    trading_mode: TradingMode
+    config: object  # the MarketConfig in force (replaced, never mutated, on updates)
+    liquidity_fee: Decimal
+    timestamp: int

@@ -18,7 +18,12 @@ from devops.nullchain.core.collateral import NETWORK, Account, Collateral, accou
 from devops.nullchain.core.fees import closeout_fees
 from devops.nullchain.core.liquidity_monitoring import LiquidityMonitor, TargetStake
 from devops.nullchain.core.margins import MarginLevels, margin_levels
-from devops.nullchain.core.market_data import MarginLevelsEvent, MarketData, PriceMonitoringBound
+from devops.nullchain.core.market_data import (
+    MarginLevelsEvent,
+    MarketData,
+    MarketUpdate,
+    PriceMonitoringBound,
+)
 from devops.nullchain.core.matching import OrderBook
 from devops.nullchain.core.positions import MarketPosition, Positions
 from devops.nullchain.core.price_monitoring import PriceMonitor
@@ -126,8 +131,18 @@ class MarketLifecycle:
         seconds = self.netparams.get_duration_seconds("market.auction.minimumDuration")  # type: ignore[attr-defined]
         return int(seconds)
 
+    def market_update(self) -> MarketUpdate:
+        return MarketUpdate(
+            self.config.id,
+            self.state,
+            self.trading_mode,
+            self.config,
+            self.fee_factors.liquidity,
+            self.clock.now,  # type: ignore[attr-defined]
+        )
+
     def publish_market_update(self) -> None:
-        self.bus.publish(EventType.MARKET_UPDATED, self)
+        self.bus.publish(EventType.MARKET_UPDATED, self.market_update())
 
     def start_opening_auction(self) -> None:
         self.state = MarketState.PENDING
