@@ -538,3 +538,19 @@ def events_emitted(world: World, table: Table) -> None:
 @step(r"^the network treasury balance should be \"([^\"]*)\" for the asset \"([^\"]*)\"$")
 def network_treasury(world: World, table: Table, amount: str, asset: str) -> None:
     expect("network treasury", amount, _balance(world, "*", asset, "", AccountType.GLOBAL_REWARD))
+
+
+@step(r"^the stop orders should have the following states$")
+def stop_order_states(world: World, table: Table) -> None:
+    for row in rows(table):
+        party, reference, status = row.str("party"), row.str("reference"), row.str("status")
+        found = [
+            s
+            for s in world.stop_orders.values()
+            if s.party == party and s.reference == reference and s.market_id == row.str("market id")
+        ]
+        if not any(f"STATUS_{s.status.name}" == status for s in found):
+            raise StepError(
+                f"stop order {reference} of {party}: expected {status}, "
+                f"got {[s.status.name for s in found]}"
+            )

@@ -21,6 +21,8 @@ from devops.nullchain.core.commands import (
     OrderSubmission,
     PeggedSubmission,
 )
+from devops.nullchain.core.market_stop_orders import StopOrderSpec
+from devops.nullchain.core.stop_orders import ExpiryStrategy
 from devops.nullchain.core.types import (
     OrderError,
     OrderStatus,
@@ -127,8 +129,44 @@ def check_error(row: Row, error: str | None) -> None:
             )
 
 
+_STOP_COLUMNS = ("ra price trigger", "fb price trigger", "ra trailing", "fb trailing")
+_EXPIRY_STRATEGIES = {
+    "EXPIRY_STRATEGY_CANCELS": ExpiryStrategy.CANCELS,
+    "EXPIRY_STRATEGY_SUBMIT": ExpiryStrategy.SUBMIT,
+}
+
+
+def _stop_spec(row: Row, prefix: str, now: int) -> StopOrderSpec | None:
+    price, trailing = row.optional(f"{prefix} price trigger"), row.optional(f"{prefix} trailing")
+    if price is None and trailing is None:
+        return None
+    expires_at = now + row.seconds("so expires in") * SECOND if row.optional("so expires in") else 0
+    return StopOrderSpec(
+        submission_from(row, now),
+        price=int(Decimal(price)) if price is not None else None,
+        trailing=Decimal(trailing) if trailing is not None else None,
+        expires_at=expires_at,
+        expiry_strategy=_EXPIRY_STRATEGIES.get(
+            row.optional("so expiry strategy") or "", ExpiryStrategy.UNSPECIFIED
+        ),
+    )
+
+
+def _place_stop(world: World, row: Row) -> int | None:
+    error = world.engine.submit_stop_orders(
+        row.str("party"),
+        row.str("market id"),
+        _stop_spec(row, "fb", world.now),
+        _stop_spec(row, "ra", world.now),
+    )
+    check_error(row, error)
+    return None if error else 0
+
+
 def _place(world: World, row: Row) -> int | None:
     """Submit one row's order; the number of trades, or None when it was refused."""
+    if any(row.optional(column) for column in _STOP_COLUMNS):
+        return _place_stop(world, row)
     confirmation = world.engine.submit_order(submission_from(row, world.now), row.str("party"))
     order = confirmation.order
     error = None
@@ -340,3 +378,21 @@ def cancel_liquidity(world: World, table: Table, party: str, market_id: str) -> 
     )
     if error:
         raise StepError(f"cancelling the liquidity provision of {party} failed: {error}")
+
+
+@step(r"^the parties cancel the following stop orders:$")
+def cancel_stop_orders(world: World, table: Table) -> None:
+    for row in rows(table):
+        party, reference = row.str("party"), row.str("reference")
+        stops = [
+            s for s in world.stop_orders.values() if s.party == party and s.reference == reference
+        ]
+        if not stops:
+            raise StepError(f"no stop order {reference} for {party}")
+        for stop in stops:
+            world.engine.cancel_stop_orders(party, stop.market_id, stop.id)
+
+
+@step(r"^the party \"([^\"]*)\" cancels all their stop orders(?: for the market \"([^\"]*)\")?$")
+def cancel_all_stop_orders(world: World, table: Table, party: str, market_id: str | None) -> None:
+    world.engine.cancel_stop_orders(party, market_id or "")

@@ -44,6 +44,7 @@ class World:
     accounts: dict[str, AccountSnapshot] = field(default_factory=dict)
     provisions: dict[str, object] = field(default_factory=dict)  # latest LP event per reference
     order_events: list[Order] = field(default_factory=list)
+    stop_orders: dict[str, object] = field(default_factory=dict)  # latest event per stop id
     events: list[Event] = field(default_factory=list)
     markets: dict[str, MarketConfig] = field(default_factory=dict)
     asset_decimals: dict[str, int] = field(default_factory=dict)
@@ -75,6 +76,8 @@ class World:
             self.ledger.append(payload)
         elif event.type is EventType.ACCOUNT:
             self.accounts[payload.id] = payload
+        elif event.type is EventType.STOP_ORDER:
+            self.stop_orders[payload.id] = payload
         elif event.type is EventType.LIQUIDITY_PROVISION:
             self.provisions[payload.reference or payload.id] = payload
 

@@ -49,6 +49,7 @@ class EventType(Enum):
     END_BLOCK = "END_BLOCK"
     BEGIN_BLOCK = "BEGIN_BLOCK"
     TRANSACTION_RESULT = "TRANSACTION_RESULT"
+    STOP_ORDER = "STOP_ORDER"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from devops.nullchain.core.ids import IdGenerator
 from devops.nullchain.core.margins import MarginLevels
 from devops.nullchain.core.market import Market, _amend_error
 from devops.nullchain.core.market_data import MarketData
+from devops.nullchain.core.market_stop_orders import StopOrderSpec
 from devops.nullchain.core.netparams import NetworkParameters
 from devops.nullchain.core.positions import MarketPosition
 from devops.nullchain.core.types import (
@@ -245,6 +246,22 @@ class ExecutionEngine:
         if market is None:
             return "invalid market ID"
         return market.cancel_liquidity_provision(party)  # type: ignore[attr-defined]
+
+    def submit_stop_orders(
+        self,
+        party: str,
+        market_id: str,
+        falls_below: StopOrderSpec | None,
+        rises_above: StopOrderSpec | None,
+    ) -> str | None:
+        market = self._market(market_id)
+        if market is None:
+            return "OrderError: Invalid Market ID"
+        return market.submit_stop_orders(party, falls_below, rises_above)
+
+    def cancel_stop_orders(self, party: str, market_id: str = "", stop_id: str = "") -> int:
+        markets = [self.markets[market_id]] if market_id else list(self.markets.values())
+        return sum(len(m.cancel_stop_orders(party, stop_id)) for m in markets)
 
     def submit_oracle_data(self, signers: list[str], data: dict[str, str]) -> None:
         """Oracle data reaches every market whose termination or settlement spec it matches."""

@@ -26,6 +26,7 @@ from devops.nullchain.core.fees import FeeBill, auction_fees, continuous_fees
 from devops.nullchain.core.ids import IdGenerator
 from devops.nullchain.core.market_lifecycle import MarketLifecycle
 from devops.nullchain.core.market_liquidity import MarketLiquidity
+from devops.nullchain.core.market_stop_orders import MarketStopOrders
 from devops.nullchain.core.matching import MatchResult
 from devops.nullchain.core.types import (
     IcebergOrder,
@@ -52,7 +53,7 @@ _STOPPING = frozenset(
 )
 
 
-class Market(MarketLiquidity, MarketLifecycle):
+class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
     """One futures market. Commands never raise: rejections come back in confirmations."""
 
     def __init__(
@@ -92,6 +93,7 @@ class Market(MarketLiquidity, MarketLifecycle):
             self.expiring[order.id] = order
         if not self.auction.in_auction:
             self.check_reference_moves()
+        self.trigger_stop_orders()
         return confirmation
 
     def _new_order(self, submission: OrderSubmission, party: str) -> Order:

@@ -338,6 +338,7 @@ class MarketLifecycle:
             self.next_factor_update = now + int(delay * _SECOND)
         if self.can_trade:
             self.remove_expired_orders(now)
+            self.expire_stop_orders(now)  # type: ignore[attr-defined]
         self.price_monitor.on_time_update(now)
         if self.state in (MarketState.PROPOSED, MarketState.TRADING_TERMINATED):
             return False
@@ -381,6 +382,7 @@ class MarketLifecycle:
             if not self.book.can_uncross():
                 return
             self.leave_auction(now)
+            self.trigger_stop_orders()  # type: ignore[attr-defined]
             return
         is_price = auction.is_price_auction or auction.is_price_extension
         if not is_price:
@@ -394,6 +396,7 @@ class MarketLifecycle:
             end = False
         if end:
             self.leave_auction(now)
+            self.trigger_stop_orders()  # type: ignore[attr-defined]
 
     def indicative_trades(self) -> list[tuple[int, int]]:
         price, volume, _ = self.book.indicative_price_and_volume()
@@ -470,6 +473,7 @@ class MarketLifecycle:
             closed = self.positions.closed_positions()
             for position in closed:
                 self.clear_margin(position.party)
+                self.cancel_stop_orders(position.party)  # type: ignore[attr-defined]
             self.last_traded_price = mark
         for position in list(self.positions.positions.values()):
             if position.closed:
