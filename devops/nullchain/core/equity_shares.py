@@ -11,23 +11,9 @@ the total stake and the traded value scaled to a full window. Divisions keep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import Decimal
 
-_PLACES = Decimal(1).scaleb(-16)
-_WIDE = Context(prec=80)
-
-
-def decimal_div(numerator: Decimal, denominator: Decimal) -> Decimal:
-    """Divide as Vega's decimal type: 16 places, half away from zero."""
-    with localcontext(_WIDE):
-        rounded = (numerator / denominator).quantize(_PLACES, rounding=ROUND_HALF_UP)
-        return plain(rounded)
-
-
-def plain(value: Decimal) -> Decimal:
-    """The value without trailing zeros and without an exponent (as Vega prints decimals)."""
-    normal = value.normalize(_WIDE)
-    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal  # type: ignore[operator]
+from devops.nullchain.core.vega_decimal import decimal_div
 
 
 @dataclass(slots=True)

@@ -28,7 +28,6 @@ from devops.nullchain.core.commands import (
     LiquidityProvisionAmendment,
     LiquidityProvisionSubmission,
 )
-from devops.nullchain.core.equity_shares import decimal_div
 from devops.nullchain.core.types import (
     LogNormalRiskModel,
     Order,
@@ -39,6 +38,7 @@ from devops.nullchain.core.types import (
     SimpleRiskModel,
     TimeInForce,
 )
+from devops.nullchain.core.vega_decimal import decimal_div
 
 
 class ProvisionStatus(IntEnum):

@@ -21,7 +21,7 @@ from devops.nullchain.core.commands import (
     LiquidityProvisionAmendment,
     LiquidityProvisionSubmission,
 )
-from devops.nullchain.core.equity_shares import EquityShares, FeeSplitter, decimal_div
+from devops.nullchain.core.equity_shares import EquityShares, FeeSplitter
 from devops.nullchain.core.liquidity import (
     LiquidityEngine,
     LiquidityParameters,
@@ -43,6 +43,7 @@ from devops.nullchain.core.types import (
     Trade,
     TransferType,
 )
+from devops.nullchain.core.vega_decimal import decimal_div
 
 _SECOND = 1_000_000_000
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms)")

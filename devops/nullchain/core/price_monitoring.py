@@ -15,25 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from devops.nullchain.core.auction import AuctionState
 from devops.nullchain.core.types import AuctionTrigger, PriceMonitoringTrigger
+from devops.nullchain.core.vega_decimal import decimal_div
 
 _SECOND = 1_000_000_000
 _SECONDS_PER_YEAR = Decimal(31_557_600)  # 365.25 days
 _DEFAULT_DOWN = Decimal("0.9")
 _DEFAULT_UP = Decimal("1.1")
-_PLACES = Decimal("1e-16")
 
 PriceRange = Callable[[object, Decimal, Decimal, Decimal], tuple[Decimal, Decimal]]
-
-
-def vega_div(numerator: Decimal, denominator: Decimal) -> Decimal:
-    """Division as Vega's decimal type does it: 16 places, half away from zero."""
-    with localcontext() as context:
-        context.prec = 60
-        return (numerator / denominator).quantize(_PLACES, rounding=ROUND_HALF_UP).normalize()
 
 
 @dataclass(slots=True)
@@ -87,7 +80,7 @@ class PriceMonitor:
             volume = sum(v for _, v in self.prices_now)
             weighted = sum(p * v for p, v in self.prices_now)
             self.prices_past.append(
-                _PastPrice(self.now, vega_div(Decimal(weighted), Decimal(volume)))
+                _PastPrice(self.now, decimal_div(Decimal(weighted), Decimal(volume)))
             )
         self.prices_now = []
         self.now = now
@@ -112,12 +105,12 @@ class PriceMonitor:
             return
         for bound in self.bounds_list:
             reference = self._reference(bound.trigger.horizon)
-            horizon = vega_div(Decimal(bound.trigger.horizon), _SECONDS_PER_YEAR)
+            horizon = decimal_div(Decimal(bound.trigger.horizon), _SECONDS_PER_YEAR)
             low, high = self.price_range(
                 self.risk_model, reference, horizon, bound.trigger.probability
             )
-            bound.down = vega_div(low, reference)
-            bound.up = vega_div(high, reference)
+            bound.down = decimal_div(low, reference)
+            bound.up = decimal_div(high, reference)
         self.factors_initialised = True
         self._clear_stale()
 

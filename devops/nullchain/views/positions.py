@@ -15,28 +15,29 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from devops.nullchain.core.bus import Event, EventBus, EventType
 from devops.nullchain.core.settlement import LossSocialization, SettleDistressed, SettlePosition
+from devops.nullchain.core.vega_decimal import decimal_div
 
 
 @dataclass(slots=True)
 class PositionRecord:
+    """As Vega's plugin keeps it: full-precision figures and the rounded ones it reports.
+
+    The rounded realised PnL is refreshed from the precise one only when a trade
+    settles; close-outs and loss socialisation adjust both, so the two can differ.
+    """
+
     market_id: str
     party: str
     open_volume: int = 0
     average_entry_price: Decimal = field(default_factory=Decimal)
     realised_pnl: Decimal = field(default_factory=Decimal)
     unrealised_pnl: Decimal = field(default_factory=Decimal)
+    realised: int = 0
+    unrealised: int = 0
     loss_socialisation: Decimal = field(default_factory=Decimal)
     closed_out: bool = False
     distressed: bool = False
     updated_at: int = 0
-
-    @property
-    def realised(self) -> int:
-        return _round(self.realised_pnl)
-
-    @property
-    def unrealised(self) -> int:
-        return _round(self.unrealised_pnl)
 
     @property
     def average_entry(self) -> int:
@@ -96,32 +97,38 @@ class PositionsView:
         record = self._record(event.market_id, event.party)
         factor = Decimal(event.position_factor)
         for trade in event.trades:
+            price = Decimal(trade.price)
             opened, closed = _open_closed(record.open_volume, trade.size)
             if closed:
-                delta = (Decimal(trade.price) - record.average_entry_price) * closed / factor
-                record.realised_pnl += delta
+                record.realised_pnl += decimal_div(
+                    (price - record.average_entry_price) * closed, factor
+                )
                 record.open_volume -= closed
             total = record.open_volume + opened
             if total == 0:
                 record.average_entry_price = Decimal(0)
             else:
-                record.average_entry_price = (
-                    record.average_entry_price * record.open_volume + Decimal(trade.price) * opened
-                ) / total
+                record.average_entry_price = decimal_div(
+                    record.average_entry_price * record.open_volume + price * opened, Decimal(total)
+                )
             record.open_volume = total
+            record.realised = _round(record.realised_pnl)
         if record.open_volume == 0:
             record.unrealised_pnl = Decimal(0)
         else:
-            record.unrealised_pnl = (
-                record.open_volume * (Decimal(event.price) - record.average_entry_price) / factor
+            record.unrealised_pnl = decimal_div(
+                record.open_volume * (Decimal(event.price) - record.average_entry_price), factor
             )
+        record.unrealised = _round(record.unrealised_pnl)
         record.updated_at = event.timestamp
 
     def _distressed(self, event: SettleDistressed) -> None:
         record = self._record(event.market_id, event.party)
+        record.realised += record.unrealised - event.margin
         record.realised_pnl += record.unrealised_pnl - event.margin
         record.open_volume = 0
         record.unrealised_pnl = Decimal(0)
+        record.unrealised = 0
         record.average_entry_price = Decimal(0)
         record.closed_out = True
         record.updated_at = event.timestamp
@@ -132,6 +139,7 @@ class PositionsView:
             return
         record.loss_socialisation += event.amount
         record.realised_pnl += event.amount
+        record.realised += event.amount
         record.updated_at = event.timestamp
 
 

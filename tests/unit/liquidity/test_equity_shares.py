@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
-from devops.nullchain.core.equity_shares import EquityShares, FeeSplitter, decimal_div
+from devops.nullchain.core.equity_shares import EquityShares, FeeSplitter
 from devops.nullchain.core.liquidity import ProbabilityTable, model_probability_of_trading
 from devops.nullchain.core.types import LogNormalRiskModel, SimpleRiskModel
+from devops.nullchain.core.vega_decimal import decimal_div
 
 
 def test_two_equal_lps_at_start() -> None:
