@@ -766,12 +766,15 @@ class MarketLifecycle:
         if not closed:
             return
         network_size = sum(p.size for p in closed)
+        held = self._held([p.party for p in closed])
         if network_size == 0:
-            self._finalise_close_out(closed)
+            self._finalise_close_out(closed, held)
             return
-        self._network_close_out(closed, network_size)
+        self._network_close_out(closed, network_size, held)
 
-    def _network_close_out(self, closed: list[MarketPosition], network_size: int) -> None:
+    def _network_close_out(
+        self, closed: list[MarketPosition], network_size: int, held: dict[str, int]
+    ) -> None:
         now = self.clock.now  # type: ignore[attr-defined]
         network_order = Order(
             id=self.ids.next(),  # type: ignore[attr-defined]
@@ -814,7 +817,7 @@ class MarketLifecycle:
         traded = sum(t.size for t in result.trades)
         average = sum(t.price * t.size for t in result.trades) // traded if traded else 0
         self._zero_out_network(closed, average, party_fees)
-        self._finalise_close_out(closed)
+        self._finalise_close_out(closed, held)
         self.confirm_mtm(skip_margin=False)
 
     def _zero_out_network(self, closed: list[MarketPosition], price: int, fees: dict) -> None:
@@ -876,17 +879,24 @@ class MarketLifecycle:
             self.bus.publish(EventType.TRADE, trade)
             self._publish_levels(position.party, MarginLevels(0, 0, 0, 0))
 
-    def _finalise_close_out(self, closed: list[MarketPosition]) -> None:
+    def _held(self, parties: list[str]) -> dict[str, int]:
+        """Margin plus general balance, as the distress was found (before close-out fees)."""
+        held = {}
+        for party in parties:
+            general, margin, _ = self._accounts(party)
+            held[party] = margin.balance + general.balance
+        return held
+
+    def _finalise_close_out(self, closed: list[MarketPosition], held: dict[str, int]) -> None:
         parties = [p.party for p in closed]
         for position in closed:
-            general, margin, bond = self._accounts(position.party)
             self.bus.publish(
                 EventType.SETTLE_DISTRESSED,
                 SettleDistressed(
                     position.party,
                     self.config.id,
                     self.mark_price,
-                    margin.balance + general.balance,
+                    held[position.party],
                     self.clock.now,  # type: ignore[attr-defined]
                 ),
             )
