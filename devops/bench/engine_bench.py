@@ -10,6 +10,7 @@ import random
 import time
 from decimal import Decimal
 
+from devops.nullchain.core.bus import EventRecorder
 from devops.nullchain.core.commands import OrderSubmission
 from devops.nullchain.core.engine import ExecutionEngine
 from devops.nullchain.core.types import (
@@ -26,8 +27,11 @@ from devops.nullchain.core.types import (
 _SECOND = 1_000_000_000
 
 
-def _continuous_market(parties: int) -> ExecutionEngine:
+def _continuous_market(parties: int, listened: bool = False) -> ExecutionEngine:
+    """A market out of its opening auction; `listened` attaches a reader of every event."""
     engine = ExecutionEngine(seed=1)
+    if listened:
+        EventRecorder(engine.bus)
     engine.netparams.update("network.markPriceUpdateMaximumFrequency", "0s")
     engine.enable_asset("USD", 0)
     config = MarketConfig(
@@ -89,10 +93,10 @@ def incoming_prices(count: int, rng: random.Random) -> list[tuple[Side, int]]:
 
 
 def order_submissions_per_second(
-    orders: int = 20_000, resting: int = 1_000, seed: int = 7
+    orders: int = 20_000, resting: int = 1_000, seed: int = 7, listened: bool = False
 ) -> float:
     """Limit orders into a book of `resting` orders, half of them crossing."""
-    engine = _continuous_market(parties=20)
+    engine = _continuous_market(parties=20, listened=listened)
     rng = random.Random(seed)
     for index, (side, price) in enumerate(resting_prices(resting, rng)):
         engine.submit_order(
@@ -109,9 +113,9 @@ def order_submissions_per_second(
     return orders / (time.perf_counter() - start)
 
 
-def blocks_per_second(blocks: int = 2_000, positions: int = 20) -> float:
+def blocks_per_second(blocks: int = 2_000, positions: int = 20, listened: bool = False) -> float:
     """A continuous market with `positions` open positions marking to market every block."""
-    engine = _continuous_market(parties=positions + 2)
+    engine = _continuous_market(parties=positions + 2, listened=listened)
     for index in range(positions):
         side = Side.BUY if index % 2 == 0 else Side.SELL
         engine.submit_order(

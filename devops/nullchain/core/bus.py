@@ -80,6 +80,11 @@ class EventBus:
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self._subscribers = [(t, s) for t, s in self._subscribers if s is not subscriber]
 
+    @property
+    def listened(self) -> bool:
+        """Whether anyone subscribes: publishers may skip building snapshots nobody reads."""
+        return bool(self._subscribers)
+
     def publish(self, event_type: EventType, payload: Any) -> None:
         if not self._subscribers:
             self._sequence += 1

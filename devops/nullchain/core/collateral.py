@@ -179,10 +179,13 @@ class Collateral:
 
         As Vega: a source that holds enough pays the rest in full and stops the walk; a
         poorer source is emptied; the remainder of an uneven split goes to the last target.
+        Ledger entries are built (and published) only when the bus has readers.
         """
         entries: list[LedgerEntry] = []
         remaining = amount
         now = self._clock.now  # type: ignore[attr-defined]
+        if not self._bus.listened:
+            return self._move_silently(sources, targets, amount)
         count = len(targets)
         touched: dict[str, Account] = {}
         if amount == 0 and sources:
@@ -217,6 +220,26 @@ class Collateral:
             for account in touched.values():
                 self._publish_account(account)
         return movement
+
+    def _move_silently(
+        self, sources: Sequence[Account], targets: Sequence[Account], amount: int
+    ) -> LedgerMovement:
+        """`move` with nobody listening: the same balances, no entries or events built."""
+        remaining = amount
+        count = len(targets)
+        for source in sources:
+            if remaining <= 0:
+                break
+            take = remaining if source.balance >= remaining else source.balance
+            if take <= 0:
+                continue
+            source.balance -= take
+            remaining -= take
+            part, remainder = divmod(take, count)
+            for target in targets:
+                target.balance += part
+            targets[-1].balance += remainder
+        return LedgerMovement((), amount - remaining)
 
     def _publish_account(self, account: Account) -> None:
         self._bus.publish(EventType.ACCOUNT, _snapshot(account))

@@ -553,6 +553,8 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         self.record_traded_value(result.trades)
 
     def publish_order(self, order: Order) -> None:
+        if not self.bus.listened:
+            return
         snapshot = copy.copy(order)
         if order.iceberg is not None:
             snapshot.iceberg = copy.copy(order.iceberg)

@@ -481,6 +481,8 @@ class MarketLifecycle:
         self.publish_positions()
 
     def publish_positions(self) -> None:
+        if not self.bus.listened:
+            return
         for position in self.positions.positions.values():
             self.bus.publish(EventType.POSITION_STATE, (self.config.id, position.copy()))
 
@@ -531,6 +533,8 @@ class MarketLifecycle:
 
     def _publish_levels(self, party: str, levels: MarginLevels) -> None:
         self.margin_levels[party] = levels
+        if not self.bus.listened:
+            return
         self.bus.publish(
             EventType.MARGIN_LEVELS,
             MarginLevelsEvent(

@@ -87,6 +87,12 @@ class BookSide:
 
     def best_static(self) -> tuple[int, int] | None:
         """(price, static volume) of the best level holding a non-pegged order."""
+        if not self.levels:
+            return None
+        first = self.levels.peekitem(0)[1]
+        volume = sum(o.remaining for o in first.orders if _is_static(o))
+        if volume:
+            return first.price, volume
         for level in self.levels.values():
             volume = sum(o.remaining for o in level.orders if _is_static(o))
             if volume:

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -47,6 +48,7 @@ class NetworkParameterError(ValueError):
     """An update Vega would refuse; the parameters are unchanged."""
 
 
+@lru_cache(maxsize=256)
 def parse_duration(text: str) -> Decimal:
     """A Go duration ("1h0m0s", "30m", "5s", "0s", "1.5h") in seconds."""
     value = text.strip()

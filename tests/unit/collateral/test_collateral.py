@@ -13,7 +13,9 @@ class Clock:
 
 @pytest.fixture
 def collateral() -> Collateral:
-    c = Collateral(EventBus(), Clock())
+    bus = EventBus()
+    EventRecorder(bus)  # ledger entries are built for readers of the bus
+    c = Collateral(bus, Clock())
     c.enable_asset("USD", 2)
     c.create_market_accounts("M1", "USD")
     return c
@@ -72,3 +74,14 @@ def test_uneven_split_gives_the_remainder_to_the_last_target(collateral: Collate
     collateral.move([general], [a, b], 7, TransferType.MARGIN_LOW)
     assert (a.balance, b.balance) == (3, 4)
     assert collateral.total("USD") == 10
+
+
+def test_without_readers_balances_move_the_same_without_entries() -> None:
+    silent = Collateral(EventBus(), Clock())
+    silent.enable_asset("USD", 2)
+    silent.deposit("alice", "USD", 10)
+    general = silent.general("alice", "USD")
+    a = silent.margin("bob", "M1", "USD")
+    b = silent.margin("carol", "M1", "USD")
+    movement = silent.move([general], [a, b], 7, TransferType.MARGIN_LOW)
+    assert (a.balance, b.balance, movement.moved, movement.entries) == (3, 4, 7, ())
