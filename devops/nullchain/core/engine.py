@@ -8,7 +8,6 @@ back with Vega's rejection reason and leave every balance as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from devops.nullchain.core.bus import EventBus, EventType
@@ -39,20 +38,10 @@ from devops.nullchain.core.types import (
     OrderError,
     OrderStatus,
     Side,
-    TimeInForce,
     TransferType,
 )
 
 GENESIS_TIME = 1_575_072_000_000_000_000  # 2019-11-30T00:00:00Z, the integration tests' clock
-
-
-@dataclass(frozen=True, slots=True)
-class PositionView:
-    """A party's position as the data node reports it (size in position decimals)."""
-
-    size: int
-    realised_pnl: Decimal = Decimal(0)
-    unrealised_pnl: Decimal = Decimal(0)
 
 
 class ExecutionEngine:
@@ -306,6 +295,3 @@ class ExecutionEngine:
 
     def liquidity_fee_factor(self, market_id: str) -> Decimal:
         return self.markets[market_id].fee_factors.liquidity
-
-
-__all__ = ["ExecutionEngine", "GENESIS_TIME", "PositionView", "TimeInForce"]

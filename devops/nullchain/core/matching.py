@@ -176,28 +176,6 @@ class OrderBook:
         order.size, order.remaining = new_size, new_remaining
         return order
 
-    def orders_of_party(self, party: str) -> list[Order]:
-        return sorted(
-            (o for o in self.orders.values() if o.party == party), key=lambda o: o.sequence
-        )
-
-    def remove_expired(self, now: int) -> list[Order]:
-        self.version += 1
-        expired = sorted(
-            (
-                o
-                for o in self.orders.values()
-                if o.time_in_force == TimeInForce.GTT and 0 < o.expires_at <= now
-            ),
-            key=lambda o: (o.expires_at, o.sequence),
-        )
-        for order in expired:
-            self._unlink(order)
-            order.status = OrderStatus.EXPIRED
-        return expired
-
-    # ---- continuous matching ----------------------------------------------------------------
-
     def submit(self, order: Order, now: int) -> MatchResult:
         self.version += 1
         result = MatchResult(order)
@@ -378,12 +356,6 @@ class OrderBook:
                 if remaining == 0:
                     break
         return trades
-
-    def would_trade(self, order: Order) -> bool:
-        best = self._opposite(order.side).best()
-        return best is not None and self._opposite(order.side).crosses(best.price, order)
-
-    # ---- prices and volumes -----------------------------------------------------------------
 
     @property
     def best_bid(self) -> int | None:

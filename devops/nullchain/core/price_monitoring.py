@@ -245,12 +245,3 @@ class PriceMonitor:
         ]
         out.sort(key=lambda b: (b.trigger.horizon, b.trigger.probability))
         return out
-
-    def valid_price_range(self) -> tuple[int, int | None]:
-        """The tightest range over all triggers (for liquidity orders), max None if unbounded."""
-        low, high = 0, None
-        for bound in self.bounds():
-            low = max(low, bound.min_valid_price)
-            if bound.max_valid_price and (high is None or bound.max_valid_price < high):
-                high = bound.max_valid_price
-        return low, high

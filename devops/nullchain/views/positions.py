@@ -69,9 +69,6 @@ class PositionsView:
     def of_party(self, party: str) -> list[PositionRecord]:
         return [r for (_, p), r in self.records.items() if p == party]
 
-    def of_market(self, market_id: str) -> list[PositionRecord]:
-        return [r for (m, _), r in self.records.items() if m == market_id]
-
     def _record(self, market_id: str, party: str) -> PositionRecord:
         key = (market_id, party)
         record = self.records.get(key)

@@ -131,16 +131,6 @@ def test_closeout_price_is_volume_weighted_and_none_when_thin() -> None:
     assert b.closeout_price(5, Side.BUY) is None
 
 
-def test_expired_gtt_orders_leave_the_book() -> None:
-    b = book()
-    gtt = order("a", Side.BUY, 100, 1, TimeInForce.GTT)
-    gtt.expires_at = 10
-    b.submit(gtt, 0)
-    assert b.remove_expired(9) == []
-    assert b.remove_expired(10) == [gtt] and gtt.status == OrderStatus.EXPIRED
-    assert b.best_bid is None
-
-
 def test_auction_holds_orders_then_uncrosses_at_the_volume_maximising_midpoint() -> None:
     b = book(in_auction=True)
     b.enter_auction()
