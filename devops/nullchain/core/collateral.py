@@ -181,22 +181,21 @@ class Collateral:
         poorer source is emptied; the remainder of an uneven split goes to the last target.
         Ledger entries are built (and published) only when the bus has readers.
         """
-        entries: list[LedgerEntry] = []
-        remaining = amount
+        recording = self._bus.listened
         now = self._clock.now  # type: ignore[attr-defined]
-        if not self._bus.listened:
-            return self._move_silently(sources, targets, amount)
-        count = len(targets)
-        touched: dict[str, Account] = {}
-        if amount == 0 and sources:
+        if amount == 0 and sources and recording:
             # Vega records a transfer of nothing too: one zero entry per target
-            source = sources[0]
-            entries = [
-                LedgerEntry(_snapshot(source), _snapshot(t), 0, transfer_type, now) for t in targets
-            ]
-            movement = LedgerMovement(tuple(entries), 0)
+            zero = tuple(
+                LedgerEntry(_snapshot(sources[0]), _snapshot(t), 0, transfer_type, now)
+                for t in targets
+            )
+            movement = LedgerMovement(zero, 0)
             self._bus.publish(EventType.LEDGER_MOVEMENTS, movement)
             return movement
+        entries: list[LedgerEntry] = []
+        touched: dict[str, Account] = {}
+        remaining = amount
+        last = len(targets) - 1
         for source in sources:
             if remaining <= 0:
                 break
@@ -205,41 +204,22 @@ class Collateral:
                 continue
             source.balance -= take
             remaining -= take
-            touched[source.id] = source
-            part, remainder = divmod(take, count)
+            part, remainder = divmod(take, len(targets))
             for index, target in enumerate(targets):
-                share = part + (remainder if index == count - 1 else 0)
+                share = part + remainder if index == last else part
                 target.balance += share
-                touched[target.id] = target
-                entries.append(
-                    LedgerEntry(_snapshot(source), _snapshot(target), share, transfer_type, now)
-                )
+                if recording:
+                    touched[source.id] = source
+                    touched[target.id] = target
+                    entries.append(
+                        LedgerEntry(_snapshot(source), _snapshot(target), share, transfer_type, now)
+                    )
         movement = LedgerMovement(tuple(entries), amount - remaining)
         if entries:
             self._bus.publish(EventType.LEDGER_MOVEMENTS, movement)
             for account in touched.values():
                 self._publish_account(account)
         return movement
-
-    def _move_silently(
-        self, sources: Sequence[Account], targets: Sequence[Account], amount: int
-    ) -> LedgerMovement:
-        """`move` with nobody listening: the same balances, no entries or events built."""
-        remaining = amount
-        count = len(targets)
-        for source in sources:
-            if remaining <= 0:
-                break
-            take = remaining if source.balance >= remaining else source.balance
-            if take <= 0:
-                continue
-            source.balance -= take
-            remaining -= take
-            part, remainder = divmod(take, count)
-            for target in targets:
-                target.balance += part
-            targets[-1].balance += remainder
-        return LedgerMovement((), amount - remaining)
 
     def _publish_account(self, account: Account) -> None:
         self._bus.publish(EventType.ACCOUNT, _snapshot(account))
