@@ -649,7 +649,12 @@ class MarketLifecycle:
     def confirm_mtm(self, skip_margin: bool) -> None:
         mark = self.mark_price
         positions = self.positions.update_mark_price(mark)
-        transfers, settle_events = self.settlement.settle_mtm(mark, positions, self.clock.now)  # type: ignore[attr-defined]
+        transfers, settle_events = self.settlement.settle_mtm(
+            mark,
+            positions,
+            self.clock.now,
+            with_events=self.bus.listened,  # type: ignore[attr-defined]
+        )
         for event in settle_events:
             self.bus.publish(EventType.SETTLE_POSITION, event)
         self.mark_to_market(transfers)

@@ -73,7 +73,11 @@ class Settlement:
             )
 
     def settle_mtm(
-        self, mark_price: int, positions: list[MarketPosition], now: int
+        self,
+        mark_price: int,
+        positions: list[MarketPosition],
+        now: int,
+        with_events: bool = True,
     ) -> tuple[list[MTMTransfer], list[SettlePosition]]:
         """Losses first (in position order), then wins, as Vega hands them to collateral."""
         trades, self.trades = self.trades, {}
@@ -118,16 +122,17 @@ class Settlement:
                 self.settled_positions[party] = position.size
                 current, last_price = 0, 0
             history = trades.get(party)
-            events.append(
-                SettlePosition(
-                    party,
-                    self.market_id,
-                    position.price,
-                    tuple(history or ()),
-                    self.position_factor,
-                    now,
+            if with_events:
+                events.append(
+                    SettlePosition(
+                        party,
+                        self.market_id,
+                        position.price,
+                        tuple(history or ()),
+                        self.position_factor,
+                        now,
+                    )
                 )
-            )
             if not history and last_price == mark_price:
                 continue
             share, exact, negative = _mtm(
