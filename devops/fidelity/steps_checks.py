@@ -254,34 +254,27 @@ def _entry_key(account) -> tuple[str, AccountType, str]:
     return (account.owner, account.type, market_id)
 
 
+def _market_account(
+    world: World, market_id: str, kind: AccountType, label: str, amount: str
+) -> None:
+    """A network-owned account of one market holds `amount`."""
+    market = _market(world, market_id)
+    expect(label, amount, _balance(world, "*", market.asset, market_id, kind))
+
+
 @step(r"^the insurance pool balance should be \"([^\"]*)\" for the market \"([^\"]*)\"$")
 def insurance_pool(world: World, table: Table, amount: str, market_id: str) -> None:
-    market = _market(world, market_id)
-    expect(
-        "insurance pool",
-        amount,
-        _balance(world, "*", market.asset, market_id, AccountType.INSURANCE),
-    )
+    _market_account(world, market_id, AccountType.INSURANCE, "insurance pool", amount)
 
 
 @step(r"^the settlement account should have a balance of \"([^\"]*)\" for the market \"([^\"]*)\"$")
 def settlement_account(world: World, table: Table, amount: str, market_id: str) -> None:
-    market = _market(world, market_id)
-    expect(
-        "settlement account",
-        amount,
-        _balance(world, "*", market.asset, market_id, AccountType.SETTLEMENT),
-    )
+    _market_account(world, market_id, AccountType.SETTLEMENT, "settlement account", amount)
 
 
 @step(r"^the accumulated liquidity fees should be \"([^\"]*)\" for the market \"([^\"]*)\"$")
 def liquidity_fees(world: World, table: Table, amount: str, market_id: str) -> None:
-    market = _market(world, market_id)
-    expect(
-        "liquidity fee account",
-        amount,
-        _balance(world, "*", market.asset, market_id, AccountType.FEES_LIQUIDITY),
-    )
+    _market_account(world, market_id, AccountType.FEES_LIQUIDITY, "liquidity fee account", amount)
 
 
 @step(r"^the accumulated infrastructure fees should be \"([^\"]*)\" for the asset \"([^\"]*)\"$")
