@@ -32,6 +32,7 @@ class MarginLevels:
 
 
 ZERO_MARGINS = MarginLevels(0, 0, 0, 0)
+_ZERO = Decimal(0)
 
 
 @lru_cache(maxsize=64)
@@ -67,47 +68,87 @@ def maintenance_margin(
     in_auction: bool,
     with_orders: bool = True,
 ) -> Decimal:
-    factor = Decimal(position_factor)
-    open_volume = Decimal(position) / factor
-    riskiest_long = open_volume + (Decimal(buy_orders) / factor if with_orders else 0)
-    riskiest_short = open_volume - (Decimal(sell_orders) / factor if with_orders else 0)
-    mark = Decimal(mark_price)
-    long_margin = short_margin = Decimal(0)
-    if riskiest_long > 0:
-        volume = max(open_volume, Decimal(0))
-        cap = mark * (linear_slippage * volume + quadratic_slippage * volume * volume)
-        if in_auction:
-            long_margin = cap + volume * (mark * risk_factors.long)
-            if with_orders:
-                long_margin += Decimal(buy_sum_product) / factor * risk_factors.long
-        else:
-            if volume > 0:
-                exit_ = exit_price(position, Side.BUY)
-                if exit_ is not None:
-                    cap = min(Decimal(max(0, mark_price - exit_)) * volume, cap)
-            long_margin = max(Decimal(0), cap) + volume * risk_factors.long * mark
-            if with_orders:
-                long_margin += Decimal(buy_orders) / factor * risk_factors.long * mark
-    if riskiest_short < 0:
-        volume = abs(min(open_volume, Decimal(0)))
-        cap = mark * (linear_slippage * volume + quadratic_slippage * volume * volume)
-        if in_auction:
-            short_margin = cap + volume * (mark * risk_factors.short)
-            if with_orders:
-                short_margin += Decimal(sell_sum_product) / factor * risk_factors.short
-        else:
-            if volume > 0:
-                exit_ = exit_price(-position, Side.SELL)
-                if exit_ is not None:
-                    cap = min(volume * Decimal(max(0, exit_ - mark_price)), cap)
-            short_margin = max(Decimal(0), cap) + volume * mark * risk_factors.short
-            if with_orders:
-                short_margin += Decimal(sell_orders) / factor * mark * risk_factors.short
+    if not with_orders:
+        buy_orders = sell_orders = buy_sum_product = sell_sum_product = 0
+    long_margin = short_margin = _ZERO
+    if position + buy_orders > 0:
+        long_margin = _side_margin(
+            max(position, 0),
+            buy_orders,
+            buy_sum_product,
+            mark_price,
+            risk_factors.long,
+            linear_slippage,
+            quadratic_slippage,
+            position_factor,
+            None if in_auction else exit_price,
+            Side.BUY,
+        )
+    if position - sell_orders < 0:
+        short_margin = _side_margin(
+            max(-position, 0),
+            sell_orders,
+            sell_sum_product,
+            mark_price,
+            risk_factors.short,
+            linear_slippage,
+            quadratic_slippage,
+            position_factor,
+            None if in_auction else exit_price,
+            Side.SELL,
+        )
     if long_margin > short_margin and long_margin > 0:
         return long_margin
     if short_margin > 0:
         return short_margin
-    return Decimal(0)
+    return _ZERO
+
+
+def _side_margin(
+    volume: int,
+    orders: int,
+    sum_product: int,
+    mark_price: int,
+    risk_factor: Decimal,
+    linear_slippage: Decimal,
+    quadratic_slippage: Decimal,
+    position_factor: int,
+    exit_price: Callable[[int, Side], int | None] | None,
+    side: Side,
+) -> Decimal:
+    """One side's margin: slippage (capped) plus risk on the open volume and on the orders.
+
+    `exit_price` is None in an auction, where the cap always applies and orders count at
+    their own prices (`sum_product`) rather than at the mark price.
+    """
+    mark = Decimal(mark_price)
+    factor = Decimal(position_factor)
+    margin = _ZERO
+    if volume:
+        size = Decimal(volume) / factor
+        cap = mark * (linear_slippage * size + quadratic_slippage * size * size)
+        if exit_price is not None:
+            exit_ = exit_price(volume, side)
+            if exit_ is not None:
+                per_unit = mark_price - exit_ if side == Side.BUY else exit_ - mark_price
+                cap = min(Decimal(max(0, per_unit)) * size, cap)
+            cap = max(_ZERO, cap)
+            # the multiplication order is Vega's, which rounds differently per side
+            if side == Side.BUY:
+                margin = cap + size * risk_factor * mark
+            else:
+                margin = cap + size * mark * risk_factor
+        else:
+            margin = cap + size * (mark * risk_factor)
+    if exit_price is None:
+        if sum_product:
+            margin += Decimal(sum_product) / factor * risk_factor
+    elif orders:
+        if side == Side.BUY:
+            margin += Decimal(orders) / factor * risk_factor * mark
+        else:
+            margin += Decimal(orders) / factor * mark * risk_factor
+    return margin
 
 
 def margin_levels(

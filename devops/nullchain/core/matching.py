@@ -125,6 +125,7 @@ class OrderBook:
         self._auction_prices: SortedList = SortedList()
         self.batch_id = 0
         self.version = 0  # bumped by every change, so readers can cache what they derive
+        self._closeout_cache: dict[tuple[int, int, Side], int | None] = {}
 
     def _side(self, side: Side) -> BookSide:
         return self.buy if side == Side.BUY else self.sell
@@ -430,6 +431,16 @@ class OrderBook:
             return price or None
         if volume <= 0:
             return None
+        key = (self.version, volume, side)
+        if key in self._closeout_cache:
+            return self._closeout_cache[key]
+        if len(self._closeout_cache) > 64 or next(iter(self._closeout_cache), key)[0] != key[0]:
+            self._closeout_cache.clear()
+        price = self._walk_closeout(volume, side)
+        self._closeout_cache[key] = price
+        return price
+
+    def _walk_closeout(self, volume: int, side: Side) -> int | None:
         total, left = 0, volume
         for level in self._side(side).levels.values():
             if level.volume >= left:
