@@ -1,0 +1,186 @@
+"""The data node's stores: what Vega's data node keeps, built from the event bus.
+
+Histories (every order version, trades, proposals and votes, liquidity
+provisions, positions and PnL, ledger movements when asked for) come from the
+bus alone, converted to vega-sim's protos the moment they are published, since
+the engine goes on mutating its own records. Current balances, margin levels,
+market data and depth are the engine's live state at the last block, which is
+what a data node in sync with its core returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from vega_sim.proto.vega import assets_pb2, vega_pb2
+from vega_sim.proto.vega.events.v1 import events_pb2
+
+from devops.nullchain.core.bus import Event, EventType
+from devops.nullchain.core.liquidity import LiquidityProvision
+from devops.nullchain.market_protos import market_proto
+from devops.nullchain.node import EmbeddedNode, TransactionResult
+from devops.nullchain.protos import (
+    ledger_movement_proto,
+    market_data_proto,
+    order_proto,
+    trade_proto,
+)
+from devops.nullchain.views.positions import PositionsView
+
+LIVE_STATUSES = (vega_pb2.Order.Status.STATUS_ACTIVE, vega_pb2.Order.Status.STATUS_PARKED)
+BusEventListener = Callable[[events_pb2.BusEvent], None]
+
+
+def liquidity_provision_proto(provision: LiquidityProvision) -> vega_pb2.LiquidityProvision:
+    message = vega_pb2.LiquidityProvision(
+        id=provision.id,
+        party_id=provision.party,
+        created_at=provision.created_at,
+        updated_at=provision.updated_at,
+        market_id=provision.market_id,
+        commitment_amount=str(provision.commitment_amount),
+        fee=str(provision.fee),
+        version=provision.version,
+        status=int(provision.status),
+        reference=provision.reference,
+    )
+    for lines, target in ((provision.buys, message.buys), (provision.sells, message.sells)):
+        for line in lines:
+            entry = target.add(order_id=line.order_id)
+            entry.liquidity_order.reference = int(line.order.reference)
+            entry.liquidity_order.proportion = line.order.proportion
+            entry.liquidity_order.offset = str(line.order.offset)
+    return message
+
+
+class DataNodeStore:
+    """Every record a query may ask for, kept in publication order."""
+
+    def __init__(self, node: EmbeddedNode, *, keep_ledger: bool = False) -> None:
+        self.node = node
+        self.orders: dict[str, list[vega_pb2.Order]] = {}  # id -> versions, oldest first
+        self.trades: list[vega_pb2.Trade] = []
+        self.proposals: dict[str, Any] = {}  # id -> governance Proposal proto
+        self.votes: dict[str, list[Any]] = {}  # proposal id -> Vote protos
+        self.provisions: dict[tuple[str, str], vega_pb2.LiquidityProvision] = {}
+        self.assets: dict[str, assets_pb2.Asset] = {}
+        self.ledger: list[vega_pb2.LedgerMovement] = []
+        self.rejections: list[TransactionResult] = []
+        self.close_outs: list[tuple[int, str, str]] = []  # (block, market id, party)
+        self.positions = PositionsView(node.engine.bus)
+        self.stream_listeners: list[BusEventListener] = []
+        self._keep_ledger = keep_ledger
+        types = [
+            EventType.ORDER,
+            EventType.TRADE,
+            EventType.PROPOSAL,
+            EventType.VOTE,
+            EventType.LIQUIDITY_PROVISION,
+            EventType.ASSET,
+            EventType.TRANSACTION_RESULT,
+            EventType.SETTLE_DISTRESSED,
+            EventType.MARKET_CREATED,
+            EventType.TIME_UPDATE,
+        ]
+        if keep_ledger:
+            types.append(EventType.LEDGER_MOVEMENTS)
+        node.engine.bus.subscribe(self._on_event, types)
+        node.block_listeners.append(self._on_block_end)
+
+    # ---- intake -----------------------------------------------------------------------------
+
+    def _on_event(self, event: Event) -> None:
+        payload = event.payload
+        kind = event.type
+        if kind is EventType.ORDER:
+            message = order_proto(payload)
+            if message.id:
+                self.orders.setdefault(message.id, []).append(message)
+            self._stream(order=message)
+        elif kind is EventType.TRADE:
+            message = trade_proto(payload)
+            self.trades.append(message)
+            self._stream(trade=message)
+        elif kind is EventType.PROPOSAL:
+            copy = type(payload)()
+            copy.CopyFrom(payload)
+            self.proposals[copy.id] = copy
+        elif kind is EventType.VOTE:
+            self.votes.setdefault(payload.proposal_id, []).append(payload)
+        elif kind is EventType.LIQUIDITY_PROVISION:
+            message = liquidity_provision_proto(payload)
+            self.provisions[(message.market_id, message.party_id)] = message
+        elif kind is EventType.ASSET:
+            self._asset(*payload)
+        elif kind is EventType.TRANSACTION_RESULT:
+            self.rejections.append(payload)
+        elif kind is EventType.SETTLE_DISTRESSED:
+            self.close_outs.append((self.node.height + 1, payload.market_id, payload.party))
+        elif kind is EventType.MARKET_CREATED:
+            self._stream(market_created=self.market_proto(payload.market_id))
+        elif kind is EventType.TIME_UPDATE:
+            self._stream(time_update=events_pb2.TimeUpdate(timestamp=payload))
+        elif kind is EventType.LEDGER_MOVEMENTS and self._keep_ledger:
+            movement = ledger_movement_proto(payload)
+            self.ledger.append(movement)
+            self._stream(ledger_movements=events_pb2.LedgerMovements(ledger_movements=[movement]))
+
+    def _asset(self, asset_id: str, decimals: int, quantum: int) -> None:
+        details = self.node.governance.asset_details.get(asset_id)
+        message = assets_pb2.Asset(id=asset_id, status=assets_pb2.Asset.Status.STATUS_ENABLED)
+        if details is not None:
+            message.details.CopyFrom(details)
+        else:  # a genesis asset
+            message.details.name = asset_id
+            message.details.symbol = asset_id
+            message.details.decimals = decimals
+            message.details.quantum = str(quantum)
+            limit = self.node.faucet_limits.get(asset_id, 0)
+            message.details.builtin_asset.max_faucet_amount_mint = str(limit)
+        self.assets[asset_id] = message
+        self._stream(asset=message)
+
+    def _on_block_end(self) -> None:
+        """Vega publishes every market's data at the end of each block."""
+        if not self.stream_listeners:
+            return
+        for market_id in self.node.engine.markets:
+            if market_id in self.node.governance.market_changes:
+                self._stream(market_data=self.market_data_proto(market_id))
+
+    def _stream(self, **event: Any) -> None:
+        if not self.stream_listeners:
+            return
+        ((field, message),) = event.items()
+        kind = {
+            "order": events_pb2.BUS_EVENT_TYPE_ORDER,
+            "trade": events_pb2.BUS_EVENT_TYPE_TRADE,
+            "asset": events_pb2.BUS_EVENT_TYPE_ASSET,
+            "market_created": events_pb2.BUS_EVENT_TYPE_MARKET_CREATED,
+            "market_data": events_pb2.BUS_EVENT_TYPE_MARKET_DATA,
+            "time_update": events_pb2.BUS_EVENT_TYPE_TIME_UPDATE,
+            "ledger_movements": events_pb2.BUS_EVENT_TYPE_LEDGER_MOVEMENTS,
+        }[field]
+        bus_event = events_pb2.BusEvent(type=kind, block=str(self.node.height + 1))
+        getattr(bus_event, field).CopyFrom(message)
+        for listener in list(self.stream_listeners):
+            listener(bus_event)
+
+    # ---- live reads -------------------------------------------------------------------------
+
+    def market_proto(self, market_id: str) -> Any:
+        market = self.node.engine.markets[market_id]
+        proposed, pending = self.node.governance.market_times.get(market_id, (0, 0))
+        return market_proto(
+            market.config,
+            self.node.governance.market_changes[market_id],
+            state=int(market.state),
+            trading_mode=int(market.trading_mode),
+            proposed_at=proposed,
+            pending_at=pending,
+            open_at=getattr(market, "opened_at", 0) or 0,
+        )
+
+    def market_data_proto(self, market_id: str) -> vega_pb2.MarketData:
+        return market_data_proto(self.node.engine.market_data(market_id))
