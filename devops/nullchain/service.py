@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import random
 import re
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -83,6 +84,9 @@ class EmbeddedVegaService(VegaService):
     # ---- lifetime ---------------------------------------------------------------------------
 
     def start(self) -> None:
+        # vega-sim draws proposal references from Python's `random`; seed it so a seed
+        # fixes every byte of the run
+        random.seed(self.seed)
         genesis = _genesis()
         app_state = genesis["app_state"]
         assets = {
