@@ -16,8 +16,8 @@ from vega_sim.api.trading import OrderRejectedError
 from vega_sim.proto.vega.markets_pb2 import PriceMonitoringParameters, PriceMonitoringTrigger
 
 from devops.nullchain import EmbeddedVegaService
+from devops.nullchain.demo import ASSET, MARKET, start_trading
 from devops.nullchain.wallet import UnknownKeyError
-from tests.service.conftest import ASSET, MARKET
 
 ADP = 5  # asset decimals of the test asset
 TradingMode = vega_protos.markets.Market.TradingMode
@@ -32,34 +32,6 @@ def ceil_units(value: float) -> float:
 
 def floor_units(value: float) -> float:
     return math.floor(round(value * 10**ADP, 6)) / 10**ADP
-
-
-def opened(vega: EmbeddedVegaService, market_id: str) -> None:
-    """LP commitment and two crossing orders, then the opening auction ends.
-
-    Vega v0.72 holds a liquidity auction while either side has no static (non-pegged)
-    order, so both sides keep one after the tests' market orders.
-    """
-    vega.submit_simple_liquidity(
-        "maker",
-        market_id,
-        commitment_amount=5_000,
-        fee=0.002,
-        reference_buy="PEGGED_REFERENCE_BEST_BID",
-        reference_sell="PEGGED_REFERENCE_BEST_ASK",
-        delta_buy=1,
-        delta_sell=1,
-        is_amendment=False,
-    )
-    for party, side, volume, price in (
-        ("buyer", "SIDE_BUY", 2, 1000),
-        ("seller", "SIDE_SELL", 2, 1000),
-        ("buyer", "SIDE_BUY", 1, 990),
-        ("seller", "SIDE_SELL", 1, 1010),
-        ("seller", "SIDE_SELL", 1, 1020),  # a static ask stays after a market buy of 1
-    ):
-        vega.submit_order(party, market_id, "TYPE_LIMIT", "TIME_IN_FORCE_GTC", side, volume, price)
-    vega.wait_fn(5)
 
 
 def total_balance(vega: EmbeddedVegaService, asset: str) -> int:
@@ -80,7 +52,7 @@ def test_asset_and_market_come_from_governance(service, market) -> None:
 
 def test_opening_auction_uncrosses_and_margins_follow_the_rules(service, market) -> None:
     asset, market_id = market
-    opened(service, market_id)
+    start_trading(service, market_id)
     data = service.get_latest_market_data(market_id)
     assert data.market_trading_mode == TradingMode.TRADING_MODE_CONTINUOUS
     assert data.mark_price == 1000
@@ -103,7 +75,7 @@ def test_opening_auction_uncrosses_and_margins_follow_the_rules(service, market)
 
 def test_market_order_pays_fees_rounded_up(service, market) -> None:
     asset, market_id = market
-    opened(service, market_id)
+    start_trading(service, market_id)
     service.submit_market_order("buyer", market_id, "SIDE_BUY", 1, wait=True)
     service.wait_fn(5)  # the genesis marks to market at most every 5 s; positions follow
     trade = service.get_trades(market_id)[-1]
@@ -119,7 +91,7 @@ def test_market_order_pays_fees_rounded_up(service, market) -> None:
 
 def test_amend_and_cancel(service, market) -> None:
     asset, market_id = market
-    opened(service, market_id)
+    start_trading(service, market_id)
     order_id = service.submit_order(
         "buyer", market_id, "TYPE_LIMIT", "TIME_IN_FORCE_GTC", "SIDE_BUY", 1, 980
     )
@@ -136,7 +108,7 @@ def test_amend_and_cancel(service, market) -> None:
 
 def test_liquidity_amendment_moves_the_bond(service, market) -> None:
     asset, market_id = market
-    opened(service, market_id)
+    start_trading(service, market_id)
     general_before = service.party_account("maker", asset, market_id).general
     service.submit_simple_liquidity(
         "maker",
@@ -174,7 +146,7 @@ def test_network_parameter_and_market_updates(service, market) -> None:
 
 def test_termination_and_settlement_by_oracle(service, market) -> None:
     asset, market_id = market
-    opened(service, market_id)
+    start_trading(service, market_id)
     service.submit_market_order("buyer", market_id, "SIDE_BUY", 1, wait=True)
     service.wait_fn(1)
     before = total_balance(service, asset)
@@ -216,7 +188,7 @@ class TestBadInput:
 
     def test_order_the_party_cannot_afford(self, service, market) -> None:
         asset, market_id = market
-        opened(service, market_id)
+        start_trading(service, market_id)
         service.create_key("poor")
         service.mint("poor", asset=asset, amount=1)
         before = self.balances(service)
@@ -250,7 +222,7 @@ class TestBadInput:
 
 def test_same_seed_same_event_stream() -> None:
     from devops.nullchain.core.bus import EventRecorder
-    from tests.service.conftest import open_market
+    from devops.nullchain.demo import open_market
 
     streams = []
     for _ in range(2):

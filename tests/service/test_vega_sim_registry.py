@@ -71,7 +71,10 @@ def _params() -> list[object]:
 
 
 @pytest.mark.parametrize("name", _params())
-def test_registry_scenario_runs_50_steps_conserving_money(name: str) -> None:
+def test_registry_scenario_runs_50_steps_conserving_money(
+    name: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # some scenarios write plots into the working folder
     scenario = SCENARIOS[name]()
     scenario.num_steps = STEPS
     steps_checked = []
