@@ -1,3 +1,3 @@
 """Project-wide pytest plugins."""
 
-pytest_plugins = ["devops.fidelity.pytest_plugin"]
+pytest_plugins = ["devops.fidelity.pytest_plugin", "devops.pytest_plugin"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from devops.bench import engine_bench, service_bench
+from devops.bench import engine_bench, scenario_bench, service_bench
 
 Figure = tuple[str, Callable[[], float], str]
 
@@ -37,15 +37,32 @@ SERVICE: list[Figure] = [
 ]
 
 
+def _scenario_figures() -> list[tuple[str, float, str]]:
+    seconds, megabytes = scenario_bench.one_run()
+    runs = scenario_bench.ten_runs()
+    return [
+        ("scenario.ethusd_full_run_seconds", seconds, "s"),
+        ("scenario.ethusd_full_run_peak_memory", megabytes, "MB"),
+        ("scenario.ethusd_first_of_ten_seconds", runs[0], "s"),
+        ("scenario.ethusd_tenth_of_ten_seconds", runs[-1], "s"),
+        ("scenario.ethusd_tenth_over_first", runs[-1] / runs[0], "ratio"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devops.bench", description=__doc__)
-    parser.add_argument("suite", nargs="?", default="all", choices=["all", "engine", "service"])
+    parser.add_argument(
+        "suite", nargs="?", default="all", choices=["all", "engine", "service", "scenario"]
+    )
     suite = parser.parse_args(argv).suite
     figures = (ENGINE if suite in ("all", "engine") else []) + (
         SERVICE if suite in ("all", "service") else []
     )
     for name, measure, unit in figures:
         print(f"{name} {measure():.0f} {unit}", flush=True)
+    if suite in ("all", "scenario"):
+        for name, value, unit in _scenario_figures():
+            print(f"{name} {value:.2f} {unit}", flush=True)
     return 0
 
 

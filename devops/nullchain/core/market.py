@@ -292,6 +292,8 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         order = self.orders.get(order_id) or self.pegged_orders.get(order_id)
         if order is None or order.status not in (OrderStatus.ACTIVE, OrderStatus.PARKED):
             return CancellationResult(error=OrderError.INVALID_ORDER_ID)
+        if order.liquidity_provision_id:  # Vega checks this before the party
+            return CancellationResult(error=OrderError.EDIT_NOT_ALLOWED)
         if order.party != party:
             return CancellationResult(error=OrderError.INVALID_PARTY_ID)
         self.remove_order(order, OrderStatus.CANCELLED)
@@ -340,6 +342,8 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             return _amend_error(amendment, party, OrderError.INVALID_ORDER_ID)
         if existing.party != party:
             return _amend_error(amendment, party, OrderError.INVALID_PARTY_ID)
+        if existing.liquidity_provision_id:  # LP orders move only with their commitment
+            return _amend_error(amendment, party, OrderError.EDIT_NOT_ALLOWED)
         if self.closed:
             return _amend_error(amendment, party, OrderError.MARKET_CLOSED)
         reason = self._validate_amendment(existing, amendment)

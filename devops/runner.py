@@ -1,0 +1,186 @@
+"""Running a registry scenario on a backend and recording every step.
+
+The recorder reads the market only through vega-sim's `VegaService` methods,
+so the same code records a run on the embedded nullchain, on a real nullchain
+and on a network. Balances and close-outs come from the embedded data node
+when it is there (exact integers); elsewhere they are left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import vega_sim.proto.vega as vega_protos
+
+from devops import wallet
+from devops.registry import SCENARIOS
+from devops.run_state import PartyState, RunRecord, StepState
+from devops.scenario import DevOpsScenario
+
+BACKENDS = ("embedded", "nullchain")
+
+
+class BackendUnavailableError(RuntimeError):
+    """The chosen backend cannot run here; the message says what is missing."""
+
+
+def open_backend(backend: str, seed: int) -> AbstractContextManager[Any]:
+    if backend == "embedded":
+        from devops.nullchain import EmbeddedVegaService
+
+        return EmbeddedVegaService(seed=seed, transactions_per_block=4096, seconds_per_block=1)
+    if backend == "nullchain":
+        import shutil
+
+        from vega_sim.null_service import VegaServiceNull
+
+        missing = [b for b in ("vega", "data-node", "vegawallet") if shutil.which(b) is None]
+        if missing:
+            raise BackendUnavailableError(
+                f"the nullchain backend needs the Vega binaries on PATH; missing: {', '.join(missing)}"
+            )
+        return VegaServiceNull(
+            seconds_per_block=1, transactions_per_block=4096, warn_on_raw_data_access=False
+        )
+    raise BackendUnavailableError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
+
+
+class StepRecorder:
+    """Called at the end of every step; builds the `StepState` list."""
+
+    def __init__(self, scenario: DevOpsScenario, vega: Any) -> None:
+        self.scenario = scenario
+        self.vega = vega
+        self.states: list[StepState] = []
+        self._market_id: str | None = None
+        self._asset_id: str | None = None
+        self._seen_close_outs = 0
+        self._names = wallet.all_key_names()
+
+    def _party_names(self) -> dict[str, str]:
+        keys = {}
+        for name in self._names:
+            try:
+                keys[self.vega.wallet.public_key(name=name, wallet_name=wallet.wallet_name())] = (
+                    name
+                )
+            except KeyError:
+                continue
+        return keys
+
+    def __call__(self) -> None:
+        vega = self.vega
+        if self._market_id is None:
+            self._market_id = vega.find_market_id(self.scenario.market_name)
+            self._asset_id = vega.find_asset_id(self.scenario.market_manager_args.asset_name)
+        market_id, asset_id = self._market_id, self._asset_id
+        data = vega.get_latest_market_data(market_id)
+        parties = []
+        for name in self._names:
+            position = vega.positions_by_market(
+                key_name=name, market_id=market_id, wallet_name=wallet.wallet_name()
+            )
+            account = vega.party_account(
+                key_name=name,
+                asset_id=asset_id,
+                market_id=market_id,
+                wallet_name=wallet.wallet_name(),
+            )
+            volume = float(position.open_volume) if position is not None else 0.0
+            parties.append(PartyState(name, volume, float(account.margin), float(account.general)))
+        step = len(self.states)
+        close_outs, total, deposits = self._embedded_figures(asset_id)
+        self.states.append(
+            StepState(
+                step=step,
+                vega_time=int(vega.get_blockchain_time()),
+                trading_mode=vega_protos.markets.Market.TradingMode.Name(data.market_trading_mode),
+                mark_price=float(data.mark_price),
+                external_price=float(self.scenario.price_process[step]),
+                best_bid=float(data.best_bid_price),
+                best_ask=float(data.best_offer_price),
+                maker_position=next(p.position for p in parties if p.name == wallet.MARKET_MAKER),
+                parties=tuple(parties),
+                close_outs=close_outs,
+                total_balance=total,
+                net_deposits=deposits,
+            )
+        )
+
+    def _embedded_figures(self, asset_id: str) -> tuple[tuple[str, ...], int, int]:
+        store = getattr(self.vega, "store", None)
+        if store is None:
+            return (), -1, -1  # not measurable on this backend
+        names = self._party_names()
+        fresh = store.close_outs[self._seen_close_outs :]
+        self._seen_close_outs = len(store.close_outs)
+        collateral = self.vega.node.engine.collateral
+        return (
+            tuple(names.get(party, party) for _, _, party in fresh),
+            collateral.total(asset_id),
+            collateral.net_deposits.get(asset_id, 0),
+        )
+
+
+def run_scenario(
+    name: str,
+    *,
+    seed: int = 0,
+    steps: int | None = None,
+    step_length_seconds: int | None = None,
+    backend: str = "embedded",
+    on_step: Callable[[int, int], None] | None = None,
+) -> RunRecord:
+    """Simulate scenario `name`; never raises for a failing run, the record says why."""
+    if name not in SCENARIOS:
+        raise KeyError(f"unknown scenario {name!r}; known: {', '.join(sorted(SCENARIOS))}")
+    scenario = SCENARIOS[name]()
+    simulation = scenario.simulation_args
+    if steps is not None or step_length_seconds is not None:
+        simulation = replace(
+            simulation,
+            n_steps=steps or simulation.n_steps,
+            step_length_seconds=step_length_seconds or simulation.step_length_seconds,
+        )
+        scenario.simulation_args = simulation
+    maker = scenario.market_maker_args
+    record = RunRecord(
+        scenario=name,
+        seed=seed,
+        steps_requested=simulation.n_steps,
+        step_length_seconds=simulation.step_length_seconds,
+        backend=backend,
+        maker_name=wallet.MARKET_MAKER,
+        maker_lower_boundary=maker.inventory_lower_boundary,
+        maker_upper_boundary=maker.inventory_upper_boundary,
+    )
+    error = None
+    states: list[StepState] = []
+    with open_backend(backend, seed) as vega:
+        recorder = StepRecorder(scenario, vega)
+        scenario.step_callbacks.append(recorder)
+        if on_step is not None:
+            scenario.step_callbacks.append(
+                lambda: on_step(len(recorder.states), simulation.n_steps)
+            )
+        try:
+            scenario.run_iteration(
+                vega=vega,
+                random_state=np.random.RandomState(seed),
+                run_with_snitch=False,
+                seed=seed,
+            )
+        except Exception as failure:  # noqa: BLE001 - a run's failure is its result
+            step = len(recorder.states)
+            where = traceback.extract_tb(failure.__traceback__)[-1]
+            error = (
+                f"step {step}: {type(failure).__name__}: {failure} "
+                f"(at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+            )
+        states = recorder.states
+    return replace(record, states=tuple(states), error=error)
