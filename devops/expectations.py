@@ -23,6 +23,11 @@ class ScenarioExpectations:
     # once outside its boundaries, the maker must be back inside within this many steps
     maker_return_within_steps: int = 60
 
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            if getattr(self, item.name) < 0:
+                raise ValueError(f"expectation {item.name} cannot be negative")
+
     def overridden(self, overrides: dict[str, str]) -> ScenarioExpectations:
         """A copy with `overrides` (field name to text value) applied; unknown names raise."""
         known = {f.name: f.type for f in fields(self)}

@@ -14,10 +14,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from devops.deploy import DeployError, deploy
 from devops.invariants import check_all
 from devops.registry import SCENARIOS
 from devops.reports import report_folder, write_report
 from devops.runner import BACKENDS, BackendUnavailableError, run_scenario
+
+DEPLOY_STEPS = 20
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -42,15 +45,6 @@ def main(argv: list[str] | None = None) -> int:
             "No console: the embedded nullchain serves no console and no console "
             "path is configured."
         )
-    if args.network is not None:
-        from devops.deploy import DeployError, deploy
-
-        try:
-            deploy(args.scenario, args.network.lower(), steps=args.steps or 20)
-        except DeployError as error:
-            console.print(f"[red]{error}[/red]")
-            return 2
-        return 0
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -64,21 +58,34 @@ def main(argv: list[str] | None = None) -> int:
             progress.update(task, completed=done, total=total)
 
         try:
-            record = run_scenario(
-                args.scenario,
-                seed=args.seed,
-                steps=args.steps,
-                step_length_seconds=args.step_length,
-                backend=args.backend,
-                on_step=on_step,
-            )
-        except BackendUnavailableError as error:
+            if args.network is not None:
+                record = deploy(
+                    args.scenario,
+                    args.network.lower(),
+                    steps=args.steps or DEPLOY_STEPS,
+                    seed=args.seed,
+                    on_step=on_step,
+                    market_name=args.market_name,
+                )
+            else:
+                record = run_scenario(
+                    args.scenario,
+                    seed=args.seed,
+                    steps=args.steps,
+                    step_length_seconds=args.step_length,
+                    backend=args.backend,
+                    on_step=on_step,
+                    market_name=args.market_name,
+                )
+        except (BackendUnavailableError, DeployError) as error:
             console.print(f"[red]{error}[/red]")
             return 2
     expectations = SCENARIOS[args.scenario]().expectations
     results = check_all(record, expectations)
     page = write_report(
-        record, results, report_folder(Path(args.run_logs), args.scenario, args.seed, args.backend)
+        record,
+        results,
+        report_folder(Path(args.run_logs), args.scenario, args.seed, record.backend),
     )
     table = Table(title=f"{args.scenario}: invariants")
     for column in ("", "invariant", "figure", "threshold", "detail"):

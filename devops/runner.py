@@ -135,11 +135,16 @@ def run_scenario(
     step_length_seconds: int | None = None,
     backend: str = "embedded",
     on_step: Callable[[int, int], None] | None = None,
+    market_name: str | None = None,
 ) -> RunRecord:
     """Simulate scenario `name`; never raises for a failing run, the record says why."""
     if name not in SCENARIOS:
         raise KeyError(f"unknown scenario {name!r}; known: {', '.join(sorted(SCENARIOS))}")
     scenario = SCENARIOS[name]()
+    if market_name:
+        scenario.market_manager_args = replace(
+            scenario.market_manager_args, market_name=market_name
+        )
     simulation = scenario.simulation_args
     if steps is not None or step_length_seconds is not None:
         simulation = replace(

@@ -273,12 +273,14 @@ class DevOpsScenario(Scenario):
         seed: int | None = None,
         network_mode: bool = False,
         network: Network | None = None,
+        offline_prices: bool = False,
         **kwargs: Any,
     ) -> dict[str, Agent]:
         """The agents by key name, in the order they must initialise.
 
         Touches neither `vega` nor, on simulated backends, the network. Without a
         `random_state`, one seeded with `seed` (default 0) is used, never an unseeded one.
+        `offline_prices` keeps the seeded price series in network mode (the `local` target).
         """
         self.validate()
         self._random_state = None
@@ -289,7 +291,7 @@ class DevOpsScenario(Scenario):
 
         self.network_mode = _is_network(network_mode, network)
         price_seed = int(states.randint(0, _SEED_BOUND))
-        if self.network_mode:
+        if self.network_mode and not offline_prices:
             product = self.simulation_args.live_price_product
             if product is None:
                 raise ValueError(
