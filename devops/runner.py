@@ -137,7 +137,7 @@ def run_scenario(
     on_step: Callable[[int, int], None] | None = None,
     market_name: str | None = None,
 ) -> RunRecord:
-    """Simulate scenario `name`; never raises for a failing run, the record says why."""
+    """Simulate registry scenario `name`; never raises for a failing run, the record says why."""
     if name not in SCENARIOS:
         raise KeyError(f"unknown scenario {name!r}; known: {', '.join(sorted(SCENARIOS))}")
     scenario = SCENARIOS[name]()
@@ -145,14 +145,26 @@ def run_scenario(
         scenario.market_manager_args = replace(
             scenario.market_manager_args, market_name=market_name
         )
-    simulation = scenario.simulation_args
     if steps is not None or step_length_seconds is not None:
-        simulation = replace(
+        simulation = scenario.simulation_args
+        scenario.simulation_args = replace(
             simulation,
             n_steps=steps or simulation.n_steps,
             step_length_seconds=step_length_seconds or simulation.step_length_seconds,
         )
-        scenario.simulation_args = simulation
+    return simulate(scenario, name, seed=seed, backend=backend, on_step=on_step)
+
+
+def simulate(
+    scenario: DevOpsScenario,
+    name: str,
+    *,
+    seed: int = 0,
+    backend: str = "embedded",
+    on_step: Callable[[int, int], None] | None = None,
+) -> RunRecord:
+    """Simulate a scenario object as configured, recording every step."""
+    simulation = scenario.simulation_args
     maker = scenario.market_maker_args
     record = RunRecord(
         scenario=name,
@@ -165,7 +177,6 @@ def run_scenario(
         maker_upper_boundary=maker.inventory_upper_boundary,
     )
     error = None
-    states: list[StepState] = []
     with open_backend(backend, seed) as vega:
         recorder = StepRecorder(scenario, vega)
         scenario.step_callbacks.append(recorder)
@@ -187,5 +198,4 @@ def run_scenario(
                 f"step {step}: {type(failure).__name__}: {failure} "
                 f"(at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
             )
-        states = recorder.states
-    return replace(record, states=tuple(states), error=error)
+    return replace(record, states=tuple(recorder.states), error=error)
