@@ -311,32 +311,24 @@ class DevOpsScenario(Scenario):
         for key, side in zip(keys.auction_traders, ("SIDE_BUY", "SIDE_SELL"), strict=True):
             agents.append(
                 OpenAuctionPass(
-                    wallet_name=key.wallet_name,
-                    key_name=key.key_name,
+                    **self._trader_identity(key),
                     side=side,
-                    market_name=self.market_name,
-                    asset_name=self.asset_name,
                     initial_asset_mint=auction.initial_mint,
                     initial_price=initial_price,
                     opening_auction_trade_amount=auction.initial_volume,
-                    tag=key.key_name,
                 )
             )
         randoms = self.random_trader_args
         for index, key in enumerate(keys.random_traders):
             agents.append(
                 MarketOrderTrader(
-                    wallet_name=key.wallet_name,
-                    key_name=key.key_name,
-                    market_name=self.market_name,
-                    asset_name=self.asset_name,
+                    **self._trader_identity(key),
                     initial_asset_mint=randoms.initial_mint,
                     buy_intensity=randoms.order_intensity[index],
                     sell_intensity=randoms.order_intensity[index],
                     base_order_size=randoms.order_volume[index],
                     step_bias=randoms.step_bias[index],
                     random_state=trader_state(),
-                    tag=key.key_name,
                 )
             )
         momentum = self.momentum_trader_args
@@ -344,10 +336,7 @@ class DevOpsScenario(Scenario):
             strategy = momentum.strategies[index]
             agents.append(
                 MomentumTrader(
-                    wallet_name=key.wallet_name,
-                    key_name=key.key_name,
-                    market_name=self.market_name,
-                    asset_name=self.asset_name,
+                    **self._trader_identity(key),
                     momentum_strategy=strategy.indicator,
                     momentum_strategy_args=strategy.period_arguments(),
                     indicator_threshold=strategy.thresholds,
@@ -355,17 +344,13 @@ class DevOpsScenario(Scenario):
                     order_intensity=momentum.order_intensity[index],
                     base_order_size=momentum.order_volume[index],
                     random_state=trader_state(),
-                    tag=key.key_name,
                 )
             )
         sensitive = self.sensitive_trader_args
         for index, key in enumerate(keys.sensitive_traders):
             agents.append(
                 PriceSensitiveMarketOrderTrader(
-                    wallet_name=key.wallet_name,
-                    key_name=key.key_name,
-                    market_name=self.market_name,
-                    asset_name=self.asset_name,
+                    **self._trader_identity(key),
                     price_process_generator=iter(self.price_process),
                     initial_asset_mint=sensitive.initial_mint,
                     buy_intensity=sensitive.order_intensity[index],
@@ -373,7 +358,6 @@ class DevOpsScenario(Scenario):
                     price_half_life=sensitive.price_half_life[index],
                     base_order_size=sensitive.order_volume[index],
                     random_state=trader_state(),
-                    tag=key.key_name,
                 )
             )
         return {agent.key_name: agent for agent in agents}  # type: ignore[attr-defined]
@@ -402,6 +386,16 @@ class DevOpsScenario(Scenario):
             settlement_price=self.price_process[-1] if settle else None,
             tag=keys.market_creator.key_name,
         )
+
+    def _trader_identity(self, key: wallet.AgentKey) -> dict[str, str]:
+        """Who a trader is and what it trades: its key, named after it, and the market."""
+        return {
+            "wallet_name": key.wallet_name,
+            "key_name": key.key_name,
+            "tag": key.key_name,
+            "market_name": self.market_name,
+            "asset_name": self.asset_name,
+        }
 
     def _market_maker(self, keys: wallet.AgentKeys) -> ExponentialShapedMarketMaker:
         maker = self.market_maker_args

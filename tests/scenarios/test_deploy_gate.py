@@ -7,38 +7,30 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
-def test_failing_scenario_is_not_deployed(pytester: pytest.Pytester) -> None:
+def _gate_session(pytester: pytest.Pytester, *options: str) -> pytest.RunResult:
+    """A pytest session of ETHUSD's invariant and deploy tests, 10 steps, deploying locally."""
     pytester.copy_example("tests/scenarios/test_invariants.py")
     pytester.copy_example("tests/scenarios/test_then_deploy.py")
     pytester.makeconftest('pytest_plugins = ["devops.pytest_plugin"]')
-    result = pytester.runpytest_inprocess(
+    return pytester.runpytest_subprocess(
         "-k",
         "ETHUSD",
         "--deploy-network=local",
         "--deploy-steps=5",
         "--scenario-steps=10",
-        # 0.001 of its boundaries: the market maker leaves that band at once
-        "--expect",
-        "maker_boundary_tolerance=0.001",
         "-p",
         "no:cacheprovider",
         "-rs",
+        *options,
     )
+
+
+def test_failing_scenario_is_not_deployed(pytester: pytest.Pytester) -> None:
+    # 0.001 of its boundaries: the market maker leaves that band at once
+    result = _gate_session(pytester, "--expect", "maker_boundary_tolerance=0.001")
     result.assert_outcomes(passed=8, failed=1, skipped=1)
     result.stdout.fnmatch_lines(["*not deployed: its simulation failed*maker_within_boundaries*"])
 
 
 def test_passing_scenario_is_deployed_locally(pytester: pytest.Pytester) -> None:
-    pytester.copy_example("tests/scenarios/test_invariants.py")
-    pytester.copy_example("tests/scenarios/test_then_deploy.py")
-    pytester.makeconftest('pytest_plugins = ["devops.pytest_plugin"]')
-    result = pytester.runpytest_inprocess(
-        "-k",
-        "ETHUSD",
-        "--deploy-network=local",
-        "--deploy-steps=5",
-        "--scenario-steps=10",
-        "-p",
-        "no:cacheprovider",
-    )
-    result.assert_outcomes(passed=10)
+    _gate_session(pytester).assert_outcomes(passed=10)
