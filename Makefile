@@ -1,6 +1,6 @@
 # Every target installs what it needs first, so each works on a fresh clone.
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-.PHONY: install test fidelity lint bench scenario
+.PHONY: install test fidelity lint bench scenario networks
 S ?= ETHUSD
 
 install:
@@ -12,6 +12,9 @@ test: install
 
 scenario: install
 	$(UV) run python -m devops.run -s $(S)
+
+networks: install
+	$(UV) run python -m devops.networks
 
 fidelity: install
 	$(UV) run pytest tests/fidelity -n 2

@@ -5,14 +5,18 @@ already funded, nobody proposes or votes, and agents only trade. The `local`
 target runs that same code path against a fresh embedded nullchain prepared as
 a network would be (market open, keys funded), stepping by blocks instead of the
 wall clock, so CI exercises the deploy path. Live networks need vega-sim's
-network configuration and a wallet holding one key per agent (see
-`devops.wallet`); anything missing stops the deploy at once with one line saying
-what to set up, before any connection is attempted.
+network configuration (`make networks`), the Vega wallet binary and a wallet
+holding one key per agent (see `devops.wallet`); anything missing, or a network
+that does not answer within a few seconds, stops the deploy at once with one
+line saying what to set up.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -21,10 +25,11 @@ from typing import Any
 import numpy as np
 
 from devops import wallet
+from devops.networks import config_name
 from devops.registry import SCENARIOS
 from devops.run_state import RunRecord
 from devops.runner import StepRecorder
-from devops.scenario import _NetworkEnvironment
+from devops.scenario import DevOpsScenario, _NetworkEnvironment
 
 NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground", "local")
 
@@ -48,6 +53,22 @@ class _BlockSteppedNetworkEnvironment(_NetworkEnvironment):
 
 
 PREPARATION_STEPS = 6
+REACH_TIMEOUT_SECONDS = 5
+
+
+def _empty_record(
+    name: str, scenario: DevOpsScenario, steps: int, seed: int, backend: str
+) -> RunRecord:
+    return RunRecord(
+        scenario=name,
+        seed=seed,
+        steps_requested=steps,
+        step_length_seconds=scenario.step_length_seconds,
+        backend=backend,
+        maker_name=wallet.MARKET_MAKER,
+        maker_lower_boundary=scenario.market_maker_args.inventory_lower_boundary,
+        maker_upper_boundary=scenario.market_maker_args.inventory_upper_boundary,
+    )
 
 
 def _prepare_local_network(vega: Any, name: str, seed: int) -> None:
@@ -76,16 +97,7 @@ def deploy_local(
     scenario.simulation_args = replace(scenario.simulation_args, n_steps=steps)
     if market_name:  # the prepared network names its market after the scenario
         raise DeployError("the local network names its market after the scenario; drop -m")
-    record = RunRecord(
-        scenario=name,
-        seed=seed,
-        steps_requested=steps,
-        step_length_seconds=scenario.step_length_seconds,
-        backend="local",
-        maker_name=wallet.MARKET_MAKER,
-        maker_lower_boundary=scenario.market_maker_args.inventory_lower_boundary,
-        maker_upper_boundary=scenario.market_maker_args.inventory_upper_boundary,
-    )
+    record = _empty_record(name, scenario, steps, seed, "local")
     with EmbeddedVegaService(seed=seed, transactions_per_block=4096) as vega:
         _prepare_local_network(vega, name, seed)
         agents = scenario.configure_agents(
@@ -117,14 +129,78 @@ def deploy_local(
 
 
 def _network_config(network: str) -> Path:
-    folder = Path(os.environ.get("VEGA_NETWORK_CONFIGS", "networks"))
-    path = folder / f"{network}.toml"
+    folder = Path(os.environ.get("VEGA_NETWORK_CONFIG", "networks"))
+    path = folder / config_name(network)
     if not path.is_file():
         raise DeployError(
             f"no network config for {network!r} at {path}; run `make networks` (online) "
-            "or set VEGA_NETWORK_CONFIGS to the folder holding it"
+            "or set VEGA_NETWORK_CONFIG to the folder holding it"
         )
     return path
+
+
+def _check_reachable(config: Path, network: str) -> None:
+    """One TCP connection to the config's first data-node gRPC host, with a short timeout."""
+    try:
+        hosts = tomllib.loads(config.read_text())["API"]["GRPC"]["Hosts"]
+        host, _, port = hosts[0].rpartition(":")
+    except (KeyError, IndexError, tomllib.TOMLDecodeError) as error:
+        raise DeployError(f"{config} has no API.GRPC.Hosts entry ({error})") from None
+    try:
+        socket.create_connection((host, int(port)), timeout=REACH_TIMEOUT_SECONDS).close()
+    except (OSError, ValueError) as error:
+        raise DeployError(f"{network} is unreachable at {hosts[0]}: {error}") from None
+
+
+def _live_deploy(
+    name: str,
+    network: str,
+    *,
+    steps: int,
+    seed: int,
+    on_step: Callable[[int, int], None] | None,
+    market_name: str | None,
+) -> RunRecord:
+    """vega-sim's network service and environment, on an existing market, live."""
+    config = _network_config(network)
+    wallet_binary = os.environ.get("VEGA_WALLET_PATH", "vegawallet")
+    if shutil.which(wallet_binary) is None:
+        raise DeployError(
+            f"live runs need the Vega wallet binary {wallet_binary!r} on PATH "
+            "(or VEGA_WALLET_PATH), with one key per agent (see devops/wallet.py)"
+        )
+    _check_reachable(config, network)
+    from vega_sim.network_service import VegaServiceNetwork
+    from vega_sim.scenario.constants import Network
+
+    scenario = SCENARIOS[name]()
+    scenario.simulation_args = replace(scenario.simulation_args, n_steps=steps)
+    if market_name:
+        scenario.market_manager_args = replace(
+            scenario.market_manager_args, market_name=market_name
+        )
+    record = _empty_record(name, scenario, steps, seed, network)
+    with VegaServiceNetwork(
+        network=Network[network.upper()],
+        run_with_console=False,
+        network_config_path=str(config.parent),
+    ) as vega:
+        recorder = StepRecorder(scenario, vega)
+        scenario.step_callbacks.append(recorder)
+        if on_step is not None:
+            scenario.step_callbacks.append(lambda: on_step(len(recorder.states), steps))
+        error = None
+        try:
+            scenario.run_iteration(
+                vega=vega,
+                random_state=np.random.RandomState(seed),
+                run_with_snitch=False,
+                seed=seed,
+                network_mode=True,
+            )
+        except Exception as failure:  # noqa: BLE001 - a run's failure is its result
+            error = f"step {len(recorder.states)}: {type(failure).__name__}: {failure}"
+        return replace(record, states=tuple(recorder.states), error=error)
 
 
 def deploy(
@@ -143,11 +219,6 @@ def deploy(
         return deploy_local(
             scenario, steps=steps, seed=seed, on_step=on_step, market_name=market_name
         )
-    _network_config(network)
-    if wallet.wallet_passphrase() is None:
-        raise DeployError(
-            f"set VEGA_USER_WALLET_PASS for wallet {wallet.wallet_name()!r} to deploy to {network}"
-        )
-    raise DeployError(
-        f"live deploys to {network} are not built yet: only the 'local' target runs today"
+    return _live_deploy(
+        scenario, network, steps=steps, seed=seed, on_step=on_step, market_name=market_name
     )

@@ -104,7 +104,7 @@ def scenario_run(scenario_name: str, request: pytest.FixtureRequest) -> Scenario
     """The scenario simulated once per session (cached), with its report written."""
     from devops.invariants import check_all
     from devops.reports import report_folder, write_report
-    from devops.runner import run_scenario
+    from devops.runner import BackendUnavailableError, run_scenario
 
     config = request.config
     cache = config.stash[_CACHE]
@@ -119,7 +119,10 @@ def scenario_run(scenario_name: str, request: pytest.FixtureRequest) -> Scenario
     backend = config.getoption("--backend")
     folder = report_folder(Path(config.getoption("--run-logs")), scenario_name, seed, backend)
     if key not in cache.runs:
-        record = run_scenario(scenario_name, seed=seed, steps=steps, backend=backend)
+        try:
+            record = run_scenario(scenario_name, seed=seed, steps=steps, backend=backend)
+        except BackendUnavailableError as error:
+            pytest.fail(str(error), pytrace=False)
         cache.runs[key] = record
         write_report(record, check_all(record, expectations), folder)
     return ScenarioRun(cache.runs[key], expectations, folder)

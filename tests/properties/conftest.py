@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -21,4 +22,9 @@ settings.register_profile(
 settings.register_profile(
     "dev", max_examples=30, stateful_step_count=30, deadline=None, print_blob=True
 )
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A profile given on the command line wins; otherwise `ci` under CI, else `dev`."""
+    if not config.getoption("hypothesis_profile", default=None):
+        settings.load_profile("ci" if os.environ.get("CI") else "dev")

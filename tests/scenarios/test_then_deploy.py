@@ -27,10 +27,13 @@ def test_deploy(scenario_name: str, request: pytest.FixtureRequest) -> None:
     failed = simulation_failures(config, scenario_name)
     if failed:
         pytest.skip(f"not deployed: its simulation failed {', '.join(sorted(failed))}")
-    from devops.deploy import deploy
+    from devops.deploy import DeployError, deploy
 
     seed = config.getoption("--scenario-seed")
-    record = deploy(scenario_name, network, steps=config.getoption("--deploy-steps"), seed=seed)
+    try:
+        record = deploy(scenario_name, network, steps=config.getoption("--deploy-steps"), seed=seed)
+    except DeployError as error:
+        pytest.fail(str(error), pytrace=False)
     results = check_all(record, SCENARIOS[scenario_name]().expectations)
     page = write_report(
         record,
