@@ -25,6 +25,25 @@ class NotFoundError(LookupError):
     """What a data node answers for an id it does not know (gRPC NOT_FOUND)."""
 
 
+class UnsupportedCallError(NotImplementedError):
+    """An RPC the embedded node does not serve (gRPC UNIMPLEMENTED)."""
+
+
+class _Unimplemented:
+    """Any RPC a client does not define fails with its name, as UNIMPLEMENTED does."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def unimplemented(*args: object, **kwargs: object) -> object:
+            raise UnsupportedCallError(
+                f"{type(self).__name__}.{name} is not served by the embedded nullchain"
+            )
+
+        return unimplemented
+
+
 def _page(response: Any, field: str, nodes: Iterable[Any]) -> Any:
     connection = getattr(response, field)
     for node in nodes:
@@ -33,7 +52,7 @@ def _page(response: Any, field: str, nodes: Iterable[Any]) -> Any:
     return response
 
 
-class TradingDataClient:
+class TradingDataClient(_Unimplemented):
     """The data node's `TradingDataService` (API v2), for the calls vega-sim makes."""
 
     def __init__(self, store: DataNodeStore) -> None:
@@ -339,7 +358,7 @@ class TradingDataClient:
         return _page(td.ListGovernanceDataResponse(), "connection", nodes)
 
 
-class CoreClient:
+class CoreClient(_Unimplemented):
     """The core node's `CoreService`: time, statistics and the event bus stream."""
 
     def __init__(self, store: DataNodeStore, chain_id: str) -> None:
@@ -397,7 +416,7 @@ class CoreClient:
         return drain()
 
 
-class CoreStateClient:
+class CoreStateClient(_Unimplemented):
     """The core node's state service: only its time is asked for by vega-sim."""
 
     def __init__(self, store: DataNodeStore) -> None:

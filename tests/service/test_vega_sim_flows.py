@@ -247,3 +247,10 @@ def test_same_seed_same_event_stream() -> None:
             vega.wait_fn(20)
             streams.append([(e.type, repr(e.payload)) for e in recorder.events])
     assert streams[0] == streams[1]
+
+
+def test_unserved_rpc_names_itself(service) -> None:
+    from devops.nullchain.clients import UnsupportedCallError
+
+    with pytest.raises(UnsupportedCallError, match="EstimatePosition is not served"):
+        service.trading_data_client_v2.EstimatePosition(None)
