@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
@@ -54,6 +55,7 @@ class _BlockSteppedNetworkEnvironment(_NetworkEnvironment):
 
 PREPARATION_STEPS = 6
 REACH_TIMEOUT_SECONDS = 5
+PASSPHRASE_FILE_ENV = "VEGA_WALLET_TOKENS_PASSPHRASE_FILE"  # vega-sim's own setting
 
 
 def _empty_record(
@@ -152,6 +154,16 @@ def _check_reachable(config: Path, network: str) -> None:
         raise DeployError(f"{network} is unreachable at {hosts[0]}: {error}") from None
 
 
+def _passphrase_file(folder: Path, passphrase: wallet.Passphrase | None) -> str | None:
+    """The passphrase in a file only this user can read, for the wallet service to log in."""
+    if passphrase is None:
+        return None  # the user's own passphrase file (PASSPHRASE_FILE_ENV) is used
+    path = folder / "passphrase"
+    path.touch(mode=0o600)
+    path.write_text(passphrase.reveal())
+    return str(path)
+
+
 def _live_deploy(
     name: str,
     network: str,
@@ -180,11 +192,20 @@ def _live_deploy(
             scenario.market_manager_args, market_name=market_name
         )
     record = _empty_record(name, scenario, steps, seed, network)
-    with VegaServiceNetwork(
-        network=Network[network.upper()],
-        run_with_console=False,
-        network_config_path=str(config.parent),
-    ) as vega:
+    passphrase = wallet.wallet_passphrase()
+    if passphrase is None and PASSPHRASE_FILE_ENV not in os.environ:
+        raise DeployError(
+            f"set {wallet.WALLET_PASS_ENV} to the passphrase of wallet {wallet.wallet_name()!r}"
+        )
+    with (
+        tempfile.TemporaryDirectory() as private,
+        VegaServiceNetwork(
+            network=Network[network.upper()],
+            run_with_console=False,
+            network_config_path=str(config.parent),
+            wallet_passphrase_path=_passphrase_file(Path(private), passphrase),
+        ) as vega,
+    ):
         recorder = StepRecorder(scenario, vega)
         scenario.step_callbacks.append(recorder)
         if on_step is not None:
