@@ -71,6 +71,13 @@ def test_opening_auction_uncrosses_and_margins_follow_the_rules(service, market)
     assert account.general == pytest.approx(100_000 - account.margin, abs=1e-9)
     maker = service.party_account("maker", asset, market_id)
     assert maker.bond == 5_000
+    service.wait_fn(5)  # positions follow the next mark-to-market
+    assert service.positions_by_market("buyer", market_id).open_volume == 2
+    assert service.positions_by_market("seller", market_id).open_volume == -2
+    statuses = sorted(
+        (o.price, o.status) for o in service.list_orders("buyer", market_id, live_only=False)
+    )
+    assert statuses == [(990, OrderStatus.STATUS_ACTIVE), (1000, OrderStatus.STATUS_FILLED)]
 
 
 def test_market_order_pays_fees_rounded_up(service, market) -> None:
@@ -254,3 +261,18 @@ def test_unserved_rpc_names_itself(service) -> None:
 
     with pytest.raises(UnsupportedCallError, match="EstimatePosition is not served"):
         service.trading_data_client_v2.EstimatePosition(None)
+
+
+def test_event_bus_stream_delivers_and_never_blocks(service, market) -> None:
+    from vega_sim.proto.vega.api.v1 import core_pb2
+    from vega_sim.proto.vega.events.v1 import events_pb2
+
+    _, market_id = market
+    request = core_pb2.ObserveEventBusRequest(type=[events_pb2.BUS_EVENT_TYPE_ORDER])
+    stream = service.core_client.ObserveEventBus(iter([request]))
+    service.submit_order(
+        "buyer", market_id, "TYPE_LIMIT", "TIME_IN_FORCE_GTC", "SIDE_BUY", 1, 900, order_ref="s1"
+    )
+    events = [event for batch in stream for event in batch.events]
+    assert [e.order.reference for e in events] == ["s1"]
+    assert list(stream) == []  # drained: the iterator ends instead of waiting
