@@ -172,6 +172,7 @@ def _live_deploy(
     seed: int,
     on_step: Callable[[int, int], None] | None,
     market_name: str | None,
+    console: bool,
 ) -> RunRecord:
     """vega-sim's network service and environment, on an existing market, live."""
     config = _network_config(network)
@@ -201,7 +202,7 @@ def _live_deploy(
         tempfile.TemporaryDirectory() as private,
         VegaServiceNetwork(
             network=Network[network.upper()],
-            run_with_console=False,
+            run_with_console=console,
             network_config_path=str(config.parent),
             wallet_passphrase_path=_passphrase_file(Path(private), passphrase),
         ) as vega,
@@ -232,6 +233,7 @@ def deploy(
     seed: int = 0,
     on_step: Callable[[int, int], None] | None = None,
     market_name: str | None = None,
+    console: bool = False,
 ) -> RunRecord:
     """Deploy to `network`; DeployError at once when something needed is missing."""
     if network not in NETWORKS:
@@ -241,5 +243,11 @@ def deploy(
             scenario, steps=steps, seed=seed, on_step=on_step, market_name=market_name
         )
     return _live_deploy(
-        scenario, network, steps=steps, seed=seed, on_step=on_step, market_name=market_name
+        scenario,
+        network,
+        steps=steps,
+        seed=seed,
+        on_step=on_step,
+        market_name=market_name,
+        console=console,
     )

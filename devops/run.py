@@ -40,10 +40,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     console = Console()
-    if args.console:
+    live = args.network is not None and args.network.lower() != "local"
+    with_console = args.console and (live or args.backend == "nullchain")
+    if args.console and not with_console:
         console.print(
-            "No console: the embedded nullchain serves no console and no console "
-            "path is configured."
+            "No console: the embedded nullchain has none (-c works with --backend nullchain "
+            "or a live -n NETWORK).",
+            soft_wrap=True,
         )
     with Progress(
         TextColumn("{task.description}"),
@@ -66,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
                     seed=args.seed,
                     on_step=on_step,
                     market_name=args.market_name,
+                    console=with_console,
                 )
             else:
                 record = run_scenario(
@@ -76,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                     backend=args.backend,
                     on_step=on_step,
                     market_name=args.market_name,
+                    console=with_console,
                 )
         except (BackendUnavailableError, DeployError) as error:
             console.print(f"[red]{error}[/red]")

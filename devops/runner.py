@@ -29,7 +29,8 @@ class BackendUnavailableError(RuntimeError):
     """The chosen backend cannot run here; the message says what is missing."""
 
 
-def open_backend(backend: str, seed: int) -> AbstractContextManager[Any]:
+def open_backend(backend: str, seed: int, console: bool = False) -> AbstractContextManager[Any]:
+    """The service to simulate on; `console` asks vega-sim's nullchain for its console."""
     if backend == "embedded":
         from devops.nullchain import EmbeddedVegaService
 
@@ -45,7 +46,10 @@ def open_backend(backend: str, seed: int) -> AbstractContextManager[Any]:
                 f"the nullchain backend needs the Vega binaries on PATH; missing: {', '.join(missing)}"
             )
         return VegaServiceNull(
-            seconds_per_block=1, transactions_per_block=4096, warn_on_raw_data_access=False
+            seconds_per_block=1,
+            transactions_per_block=4096,
+            warn_on_raw_data_access=False,
+            run_with_console=console,
         )
     raise BackendUnavailableError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
 
@@ -136,6 +140,7 @@ def run_scenario(
     backend: str = "embedded",
     on_step: Callable[[int, int], None] | None = None,
     market_name: str | None = None,
+    console: bool = False,
 ) -> RunRecord:
     """Simulate registry scenario `name`; never raises for a failing run, the record says why."""
     if name not in SCENARIOS:
@@ -152,7 +157,7 @@ def run_scenario(
             n_steps=steps or simulation.n_steps,
             step_length_seconds=step_length_seconds or simulation.step_length_seconds,
         )
-    return simulate(scenario, name, seed=seed, backend=backend, on_step=on_step)
+    return simulate(scenario, name, seed=seed, backend=backend, on_step=on_step, console=console)
 
 
 def simulate(
@@ -162,6 +167,7 @@ def simulate(
     seed: int = 0,
     backend: str = "embedded",
     on_step: Callable[[int, int], None] | None = None,
+    console: bool = False,
 ) -> RunRecord:
     """Simulate a scenario object as configured, recording every step."""
     simulation = scenario.simulation_args
@@ -177,7 +183,7 @@ def simulate(
         maker_upper_boundary=maker.inventory_upper_boundary,
     )
     error = None
-    with open_backend(backend, seed) as vega:
+    with open_backend(backend, seed, console) as vega:
         recorder = StepRecorder(scenario, vega)
         scenario.step_callbacks.append(recorder)
         if on_step is not None:

@@ -161,7 +161,7 @@ class EmbeddedVegaService(VegaService):
     @property
     def data_cache(self) -> LocalDataCache:
         if self._local_data_cache is None:
-            assert self.store is not None or self._started()
+            self._started()
             self._local_data_cache = SynchronousDataCache(
                 self.store,
                 self.trading_data_client_v2,
