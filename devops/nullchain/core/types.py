@@ -389,5 +389,9 @@ class MarketConfig:
         return 10 ** (self.asset_decimals - self.decimal_places)
 
     @property
-    def position_factor(self) -> int:
+    def position_factor(self) -> int | Decimal:
+        """10^position decimals; a Decimal for negative decimals (sizes in 10s, 100s...),
+        as Vega keeps it, so no float ever enters the arithmetic."""
+        if self.position_decimal_places < 0:
+            return Decimal(10) ** self.position_decimal_places
         return 10**self.position_decimal_places
