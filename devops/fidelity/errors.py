@@ -75,3 +75,14 @@ def submission_error_text(reason: OrderError) -> str:
 
 def order_error_text(reason: OrderError) -> str:
     return ORDER_ERROR_TEXT.get(reason, reason.name)
+
+
+# Amendments report a failed margin check, and a market that cannot trade, with the
+# execution layer's texts; every other refusal with the reason's text.
+_AMEND_EXECUTION_ERRORS = (OrderError.MARGIN_CHECK_FAILED, OrderError.MARKET_CLOSED)
+
+
+def amendment_error_text(reason: OrderError) -> str:
+    if reason in _AMEND_EXECUTION_ERRORS:
+        return EXECUTION_ERROR_TEXT[reason]
+    return order_error_text(reason)

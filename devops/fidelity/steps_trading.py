@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from devops.fidelity.errors import order_error_text, submission_error_text
+from devops.fidelity.errors import (
+    amendment_error_text,
+    order_error_text,
+    submission_error_text,
+)
 from devops.fidelity.registry import step
 from devops.fidelity.table import Row, StepError, rows
 from devops.fidelity.world import SECOND, World
@@ -263,7 +267,7 @@ def amend_orders(world: World, table: Table) -> None:
         confirmation = world.engine.amend_order(amendment, party)
         error = None
         if confirmation.error is not None:
-            error = order_error_text(confirmation.error)
+            error = amendment_error_text(confirmation.error)
         check_error(row, error)
 
 
