@@ -373,7 +373,8 @@ class MarketLifecycle:
         if auction.is_opening:
             if not indicative:
                 return
-            self.check_liquidity(None)
+            # target stake as if the uncrossing trades had happened (Vega passes them in)
+            self.check_liquidity(self.indicative_trade_list())
             if not auction.can_leave():
                 self.publish_auction_extension()
                 return
