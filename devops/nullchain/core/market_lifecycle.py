@@ -386,13 +386,14 @@ class MarketLifecycle:
             self.trigger_stop_orders()  # type: ignore[attr-defined]
             return
         is_price = auction.is_price_auction or auction.is_price_extension
+        uncrossing = self.indicative_trade_list()  # liquidity is judged as if they happened
         if not is_price:
-            self.check_liquidity(None)
+            self.check_liquidity(uncrossing)
         if is_price or auction.can_leave():
             self.price_monitor.check_price(auction, indicative, True, now)
         end = auction.can_leave()
         if is_price and end:
-            self.check_liquidity(None)
+            self.check_liquidity(uncrossing)
         if auction.take_extension_event() is not None:
             end = False
         if end:
