@@ -310,7 +310,7 @@ class MarketLifecycle:
         self.top_up_bonds()  # type: ignore[attr-defined]
         in_auction = self.auction.in_auction
         bid_volume = ask_volume = 0
-        if not in_auction or self.book.bid_and_ask_present():
+        if not in_auction or self.book.bid_and_ask_present_after_auction():
             bid_volume = self.book.best_static_bid_volume
             ask_volume = self.book.best_static_ask_volume
         target = self.theoretical_target_stake(trades or [])

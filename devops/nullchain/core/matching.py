@@ -470,6 +470,42 @@ class OrderBook:
     def bid_and_ask_present(self) -> bool:
         return bool(self.buy.levels) and bool(self.sell.levels)
 
+    def bid_and_ask_present_after_auction(self) -> bool:
+        """Whether a lasting (non-GFA) limit order would rest on each side after uncrossing
+        (Vega's BidAndAskPresentAfterAuction)."""
+        bid, ask = self.best_bid, self.best_ask
+        if not bid or not ask:
+            return False
+
+        def lasting(order: Order) -> bool:
+            return order.type == OrderType.LIMIT and order.time_in_force != TimeInForce.GFA
+
+        buy_match = any(
+            lasting(o) for lv in self.buy.levels.values() if lv.price < ask for o in lv.orders
+        )
+        sell_match = any(
+            lasting(o) for lv in self.sell.levels.values() if lv.price > bid for o in lv.orders
+        )
+        if buy_match and sell_match:
+            return True
+        _, volume, _ = self.indicative_price_and_volume()
+        if not buy_match and not self._outlasts_uncrossing(self.buy, volume, lambda p: p >= ask):
+            return False
+        return sell_match or self._outlasts_uncrossing(self.sell, volume, lambda p: p <= bid)
+
+    @staticmethod
+    def _outlasts_uncrossing(side: BookSide, volume: int, crossing: Callable[[int], bool]) -> bool:
+        """A lasting order beyond the first `volume` of the crossing levels, best first."""
+        seen = 0
+        for level in side.levels.values():
+            if not crossing(level.price):
+                return False
+            for order in level.orders:
+                seen += order.remaining
+                if seen > volume and order.time_in_force != TimeInForce.GFA:
+                    return True
+        return False
+
     def can_uncross(self) -> bool:
         bid, ask = self.best_bid, self.best_ask
         return bid is not None and ask is not None and bid >= ask

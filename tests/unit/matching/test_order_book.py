@@ -160,6 +160,20 @@ def test_uncrossing_leaves_the_excess_and_cancels_gfa_orders() -> None:
     assert b.best_bid == 101 and b.best_bid_volume == 2
 
 
+def test_bid_and_ask_present_after_auction_needs_lasting_orders_beyond_the_uncrossing() -> None:
+    """0026-AUCT-005: only crossing orders, or GFA orders behind them, leave an empty side."""
+    b = book(in_auction=True)
+    b.enter_auction()
+    b.submit(order("a", Side.BUY, 105, 5), 0)
+    b.submit(order("b", Side.SELL, 95, 5), 0)
+    assert b.bid_and_ask_present() and not b.bid_and_ask_present_after_auction()
+    b.submit(order("c", Side.BUY, 90, 1, TimeInForce.GFA), 0)
+    b.submit(order("d", Side.SELL, 110, 1), 0)
+    assert not b.bid_and_ask_present_after_auction()  # the only bid left would be GFA
+    b.submit(order("e", Side.BUY, 105, 2), 0)  # crossing, but more than the uncrossing takes
+    assert b.bid_and_ask_present_after_auction()
+
+
 @pytest.mark.parametrize("side", [Side.BUY, Side.SELL])
 def test_cancel_unknown_order_is_rejected(side: Side) -> None:
     from devops.nullchain.core.types import OrderRejected
