@@ -221,8 +221,12 @@ class MarketLifecycle:
         return any(self.pegged_price(o) is not None for o in self.pegged_orders.values())
 
     def _reprice_all_pegged(self) -> None:
+        """Reprice every pegged order, resubmit those with a price, then settle margins:
+        a party that cannot reach maintenance loses its resubmitted pegged orders
+        (Vega's repriceAllSpecialOrders)."""
         live = [o for o in self.orders.values() if o.pegged is not None]
         parked = list(self.pegged_orders.values())
+        to_submit: list[Order] = []
         for order in sorted(live + parked, key=lambda o: o.sequence):
             new_price = self.pegged_price(order)
             if order.status == OrderStatus.PARKED:
@@ -230,7 +234,7 @@ class MarketLifecycle:
                     continue
                 del self.pegged_orders[order.id]
                 order.price, order.original_price = new_price, new_price // self.config.price_factor
-                self._redeploy(order)
+                to_submit.append(order)
                 continue
             if new_price == order.price:
                 continue
@@ -241,15 +245,13 @@ class MarketLifecycle:
                 self.publish_order(order)  # type: ignore[attr-defined]
                 continue
             order.price, order.original_price = new_price, new_price // self.config.price_factor
+            to_submit.append(order)
+        for order in to_submit:
             self._redeploy(order)
+        self._cancel_pegged_of_distressed(to_submit)
 
     def _redeploy(self, order: Order) -> None:
-        position = self.positions.register_order(order)
-        if not position.reduces_exposure(order) and not self.check_margin_for_order(order):
-            self.positions.unregister_order(order)
-            order.status = OrderStatus.STOPPED
-            self.publish_order(order)  # type: ignore[attr-defined]
-            return
+        self.positions.register_order(order)
         order.status = OrderStatus.ACTIVE
         trades = self.book.simulate(order)
         if trades:
@@ -258,6 +260,20 @@ class MarketLifecycle:
         self.orders[order.id] = order
         self.publish_order(order)  # type: ignore[attr-defined]
         self.handle_confirmation(result)  # type: ignore[attr-defined]
+
+    def _cancel_pegged_of_distressed(self, resubmitted: list[Order]) -> None:
+        parties = list(dict.fromkeys(o.party for o in resubmitted))
+        for party in parties:
+            position = self.positions.get(party)
+            if position is None:
+                continue
+            outcome = self._settle_margin(position, self.market_observable(self.mark_price))
+            if outcome is None or not outcome[0]:
+                continue
+            for order in resubmitted:
+                if order.party == party and order.status == OrderStatus.ACTIVE:
+                    self.remove_order(order, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
+            self.release_margin_excess(party)
 
     # ---- monitoring adapters -------------------------------------------------------------------
 
