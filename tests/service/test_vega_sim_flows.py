@@ -141,6 +141,7 @@ def test_network_parameter_and_market_updates(service, market) -> None:
     asset, market_id = market
     service.update_network_parameter("proposer", "market.fee.factors.makerFee", "0.0003")
     assert service.get_network_parameter("market.fee.factors.makerFee", to_type="float") == 0.0003
+    assert service.market_info(market_id).fees.factors.maker_fee == "0.0003"  # applies at once
     service.update_market(
         "proposer",
         market_id,

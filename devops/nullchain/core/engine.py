@@ -8,6 +8,8 @@ back with Vega's rejection reason and leave every balance as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from devops.nullchain.core.bus import EventBus, EventType
@@ -63,6 +65,21 @@ class ExecutionEngine:
         self._seed = seed
         self.assets: dict[str, int] = {}
         self._insurance_kept_until: dict[str, int] = {}
+        # the network's fee factors apply to every market as soon as they change
+        self.netparams.watch("market.fee.factors.makerFee", self._fee_factor_setter("maker"))
+        self.netparams.watch(
+            "market.fee.factors.infrastructureFee", self._fee_factor_setter("infrastructure")
+        )
+
+    def _fee_factor_setter(self, name: str) -> Callable[[str], None]:
+        def set_factor(value: str) -> None:
+            for market in self.markets.values():
+                factors = replace(market.fee_factors, **{name: Decimal(value)})
+                market.set_fee_factors(factors)
+                market.config.fees = replace(market.config.fees, **{name: Decimal(value)})
+                market.publish_market_update()
+
+        return set_factor
 
     # ---- configuration ------------------------------------------------------------------------
 
