@@ -337,6 +337,16 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
     # ---- amendments ----------------------------------------------------------------------------
 
     def amend_order(self, amendment: OrderAmendment, party: str) -> OrderConfirmation:
+        """Amend, then (as Vega) reprice pegged orders for moved references, and trigger
+        stop orders."""
+        confirmation = self._amend_order(amendment, party)
+        if confirmation.error is None and not self.closed and not self.auction.in_auction:
+            self.check_reference_moves(updates=True)
+        if not self.closed:
+            self.trigger_stop_orders()
+        return confirmation
+
+    def _amend_order(self, amendment: OrderAmendment, party: str) -> OrderConfirmation:
         existing = self.orders.get(amendment.order_id) or self.pegged_orders.get(amendment.order_id)
         if existing is None or existing.status not in (OrderStatus.ACTIVE, OrderStatus.PARKED):
             return _amend_error(amendment, party, OrderError.INVALID_ORDER_ID)
