@@ -14,7 +14,6 @@ feeds the LPs' liquidity scores, which weight fee distribution.
 
 from __future__ import annotations
 
-import bisect
 import copy
 import math
 from collections.abc import Callable
@@ -295,19 +294,20 @@ def _lookup(
             return _IN_RANGE_PROBABILITY
         return minimum
     offset = int((_OFFSET_ONE * decimal_div(distance, best)).to_integral_value(ROUND_FLOOR))
-    offsets = [i * _OFFSET_INCREMENT for i in range(len(table))]
-    if offset > offsets[-1]:
-        if len(offsets) == 1:
+    # the table's offsets are 0, INCREMENT, 2*INCREMENT...: positions by arithmetic
+    last = (len(table) - 1) * _OFFSET_INCREMENT
+    if offset > last:
+        if len(table) == 1:
             return minimum
-        last, before = offsets[-1], offsets[-2]
+        before = last - _OFFSET_INCREMENT
         slope = decimal_div(Decimal(offset - before), Decimal(last - before))
         extrapolated = table[-2] + (table[-1] - table[-2]) * slope
         return min(Decimal(1), max(minimum, extrapolated * _IN_RANGE_PROBABILITY))
-    index = bisect.bisect_right(offsets, offset)
+    index = offset // _OFFSET_INCREMENT + 1  # bisect_right over the offsets (offset >= 0)
     if index >= len(table):
         return max(minimum, table[-1] * _IN_RANGE_PROBABILITY)
-    previous = offsets[index - 1]
-    ratio = decimal_div(Decimal(offset - previous), Decimal(offsets[index] - previous))
+    previous = (index - 1) * _OFFSET_INCREMENT
+    ratio = decimal_div(Decimal(offset - previous), Decimal(index * _OFFSET_INCREMENT - previous))
     blended = ratio * table[index] + (Decimal(1) - ratio) * table[index - 1]
     return max(minimum, blended * _IN_RANGE_PROBABILITY)
 
