@@ -9,20 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from devops.invariants import check_all
+from devops.invariants import CHECKS, check_all
 from devops.pytest_plugin import ScenarioRun
 
-INVARIANTS = (
-    "run_completed",
-    "no_agent_errors",
-    "money_conserved",
-    "left_opening_auction",
-    "monitoring_auction_fraction",
-    "party_closeouts",
-    "maker_closeouts",
-    "maker_within_boundaries",
-    "maker_returns_inside",
-)
+INVARIANTS = tuple(check.__name__ for check in CHECKS)
 
 # (scenario, invariant) -> why, at seed 0 and each scenario's full length
 EXPECTED_FAILURES: dict[tuple[str, str], str] = {}
