@@ -29,8 +29,8 @@ from devops import wallet
 from devops.networks import config_name
 from devops.registry import SCENARIOS
 from devops.run_state import RunRecord
-from devops.runner import StepRecorder
-from devops.scenario import DevOpsScenario, _NetworkEnvironment
+from devops.runner import StepRecorder, empty_record, prepared_scenario
+from devops.scenario import _NetworkEnvironment
 
 NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground", "local")
 
@@ -58,21 +58,6 @@ REACH_TIMEOUT_SECONDS = 5
 PASSPHRASE_FILE_ENV = "VEGA_WALLET_TOKENS_PASSPHRASE_FILE"  # vega-sim's own setting
 
 
-def _empty_record(
-    name: str, scenario: DevOpsScenario, steps: int, seed: int, backend: str
-) -> RunRecord:
-    return RunRecord(
-        scenario=name,
-        seed=seed,
-        steps_requested=steps,
-        step_length_seconds=scenario.step_length_seconds,
-        backend=backend,
-        maker_name=wallet.MARKET_MAKER,
-        maker_lower_boundary=scenario.market_maker_args.inventory_lower_boundary,
-        maker_upper_boundary=scenario.market_maker_args.inventory_upper_boundary,
-    )
-
-
 def _prepare_local_network(vega: Any, name: str, seed: int) -> None:
     """What an operator has done before a live run: the market is open and trading, and
     every key is funded. A few simulated steps of the scenario itself do it."""
@@ -95,11 +80,10 @@ def deploy_local(
     """Run scenario `name` in network mode against a prepared embedded nullchain."""
     from devops.nullchain import EmbeddedVegaService
 
-    scenario = SCENARIOS[name]()
-    scenario.simulation_args = replace(scenario.simulation_args, n_steps=steps)
     if market_name:  # the prepared network names its market after the scenario
         raise DeployError("the local network names its market after the scenario; drop -m")
-    record = _empty_record(name, scenario, steps, seed, "local")
+    scenario = prepared_scenario(name, steps=steps)
+    record = empty_record(name, scenario, seed, "local")
     with EmbeddedVegaService(seed=seed, transactions_per_block=4096) as vega:
         _prepare_local_network(vega, name, seed)
         agents = scenario.configure_agents(
@@ -186,13 +170,8 @@ def _live_deploy(
     from vega_sim.network_service import VegaServiceNetwork
     from vega_sim.scenario.constants import Network
 
-    scenario = SCENARIOS[name]()
-    scenario.simulation_args = replace(scenario.simulation_args, n_steps=steps)
-    if market_name:
-        scenario.market_manager_args = replace(
-            scenario.market_manager_args, market_name=market_name
-        )
-    record = _empty_record(name, scenario, steps, seed, network)
+    scenario = prepared_scenario(name, steps=steps, market_name=market_name)
+    record = empty_record(name, scenario, seed, network)
     passphrase = wallet.wallet_passphrase()
     if passphrase is None and PASSPHRASE_FILE_ENV not in os.environ:
         raise DeployError(

@@ -120,8 +120,8 @@ class StepRecorder:
         store = getattr(self.vega, "store", None)
         if store is None:
             return (), -1, -1  # not measurable on this backend
-        names = self._party_names()
         fresh = store.close_outs[self._seen_close_outs :]
+        names = self._party_names() if fresh else {}
         self._seen_close_outs = len(store.close_outs)
         collateral = self.vega.node.engine.collateral
         return (
@@ -131,18 +131,14 @@ class StepRecorder:
         )
 
 
-def run_scenario(
+def prepared_scenario(
     name: str,
     *,
-    seed: int = 0,
     steps: int | None = None,
     step_length_seconds: int | None = None,
-    backend: str = "embedded",
-    on_step: Callable[[int, int], None] | None = None,
     market_name: str | None = None,
-    console: bool = False,
-) -> RunRecord:
-    """Simulate registry scenario `name`; never raises for a failing run, the record says why."""
+) -> DevOpsScenario:
+    """Registry scenario `name`, with a run's overrides of length, step and market name."""
     if name not in SCENARIOS:
         raise KeyError(f"unknown scenario {name!r}; known: {', '.join(sorted(SCENARIOS))}")
     scenario = SCENARIOS[name]()
@@ -157,6 +153,39 @@ def run_scenario(
             n_steps=steps or simulation.n_steps,
             step_length_seconds=step_length_seconds or simulation.step_length_seconds,
         )
+    return scenario
+
+
+def empty_record(name: str, scenario: DevOpsScenario, seed: int, backend: str) -> RunRecord:
+    """A run's header, before any step: what was asked for and the maker's boundaries."""
+    maker = scenario.market_maker_args
+    return RunRecord(
+        scenario=name,
+        seed=seed,
+        steps_requested=scenario.simulation_args.n_steps,
+        step_length_seconds=scenario.simulation_args.step_length_seconds,
+        backend=backend,
+        maker_name=wallet.MARKET_MAKER,
+        maker_lower_boundary=maker.inventory_lower_boundary,
+        maker_upper_boundary=maker.inventory_upper_boundary,
+    )
+
+
+def run_scenario(
+    name: str,
+    *,
+    seed: int = 0,
+    steps: int | None = None,
+    step_length_seconds: int | None = None,
+    backend: str = "embedded",
+    on_step: Callable[[int, int], None] | None = None,
+    market_name: str | None = None,
+    console: bool = False,
+) -> RunRecord:
+    """Simulate registry scenario `name`; never raises for a failing run, the record says why."""
+    scenario = prepared_scenario(
+        name, steps=steps, step_length_seconds=step_length_seconds, market_name=market_name
+    )
     return simulate(scenario, name, seed=seed, backend=backend, on_step=on_step, console=console)
 
 
@@ -171,17 +200,7 @@ def simulate(
 ) -> RunRecord:
     """Simulate a scenario object as configured, recording every step."""
     simulation = scenario.simulation_args
-    maker = scenario.market_maker_args
-    record = RunRecord(
-        scenario=name,
-        seed=seed,
-        steps_requested=simulation.n_steps,
-        step_length_seconds=simulation.step_length_seconds,
-        backend=backend,
-        maker_name=wallet.MARKET_MAKER,
-        maker_lower_boundary=maker.inventory_lower_boundary,
-        maker_upper_boundary=maker.inventory_upper_boundary,
-    )
+    record = empty_record(name, scenario, seed, backend)
     error = None
     with open_backend(backend, seed, console) as vega:
         recorder = StepRecorder(scenario, vega)

@@ -16,6 +16,7 @@ from vega_sim.proto.data_node.api.v2 import trading_data_pb2 as td
 from vega_sim.proto.vega import governance_pb2, vega_pb2
 from vega_sim.proto.vega.api.v1 import core_pb2
 
+from devops.nullchain.core.market_data import MarginLevelsEvent
 from devops.nullchain.core.types import AccountType
 from devops.nullchain.datanode import LIVE_STATUSES, DataNodeStore
 from devops.nullchain.protos import margin_levels_proto
@@ -130,10 +131,9 @@ class TradingDataClient(_Unimplemented):
         for levels, target in ((bids, response.buy), (asks, response.sell)):
             for price, volume, count in levels:
                 target.add(price=str(price // factor), volume=volume, number_of_orders=count)
-        if self._store.trades:
-            last = [t for t in self._store.trades if t.market_id == market.config.id]
-            if last:
-                response.last_trade.CopyFrom(last[-1])
+        last = self._store.last_trade.get(market.config.id)
+        if last is not None:
+            response.last_trade.CopyFrom(last)
         return response
 
     def GetRiskFactors(self, request: Any) -> td.GetRiskFactorsResponse:  # noqa: N802
@@ -264,8 +264,6 @@ class TradingDataClient(_Unimplemented):
         return _page(td.ListPositionsResponse(), "positions", nodes)
 
     def ListMarginLevels(self, request: Any) -> td.ListMarginLevelsResponse:  # noqa: N802
-        from devops.nullchain.core.market_data import MarginLevelsEvent
-
         nodes = []
         for market_id, market in self._engine.markets.items():
             if request.market_id and market_id != request.market_id:
@@ -417,10 +415,7 @@ class CoreClient(_Unimplemented):
 
 
 class CoreStateClient(_Unimplemented):
-    """The core node's state service: only its time is asked for by vega-sim."""
-
-    def __init__(self, store: DataNodeStore) -> None:
-        self._node = store.node
+    """The core node's state service: vega-sim's scenarios ask it for nothing."""
 
 
 def _iso(nanoseconds: int) -> str:

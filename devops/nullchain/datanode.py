@@ -17,11 +17,11 @@ from vega_sim.proto.vega import assets_pb2, vega_pb2
 from vega_sim.proto.vega.events.v1 import events_pb2
 
 from devops.nullchain.core.bus import Event, EventType
-from devops.nullchain.core.liquidity import LiquidityProvision
 from devops.nullchain.market_protos import market_proto
 from devops.nullchain.node import EmbeddedNode, TransactionResult
 from devops.nullchain.protos import (
     ledger_movement_proto,
+    liquidity_provision_proto,
     market_data_proto,
     order_proto,
     trade_proto,
@@ -30,28 +30,16 @@ from devops.nullchain.views.positions import PositionsView
 
 LIVE_STATUSES = (vega_pb2.Order.Status.STATUS_ACTIVE, vega_pb2.Order.Status.STATUS_PARKED)
 BusEventListener = Callable[[events_pb2.BusEvent], None]
-
-
-def liquidity_provision_proto(provision: LiquidityProvision) -> vega_pb2.LiquidityProvision:
-    message = vega_pb2.LiquidityProvision(
-        id=provision.id,
-        party_id=provision.party,
-        created_at=provision.created_at,
-        updated_at=provision.updated_at,
-        market_id=provision.market_id,
-        commitment_amount=str(provision.commitment_amount),
-        fee=str(provision.fee),
-        version=provision.version,
-        status=int(provision.status),
-        reference=provision.reference,
-    )
-    for lines, target in ((provision.buys, message.buys), (provision.sells, message.sells)):
-        for line in lines:
-            entry = target.add(order_id=line.order_id)
-            entry.liquidity_order.reference = int(line.order.reference)
-            entry.liquidity_order.proportion = line.order.proportion
-            entry.liquidity_order.offset = str(line.order.offset)
-    return message
+# the BusEvent field each streamed record goes into, and its event type
+_STREAMED = {
+    "order": events_pb2.BUS_EVENT_TYPE_ORDER,
+    "trade": events_pb2.BUS_EVENT_TYPE_TRADE,
+    "asset": events_pb2.BUS_EVENT_TYPE_ASSET,
+    "market_created": events_pb2.BUS_EVENT_TYPE_MARKET_CREATED,
+    "market_data": events_pb2.BUS_EVENT_TYPE_MARKET_DATA,
+    "time_update": events_pb2.BUS_EVENT_TYPE_TIME_UPDATE,
+    "ledger_movements": events_pb2.BUS_EVENT_TYPE_LEDGER_MOVEMENTS,
+}
 
 
 class DataNodeStore:
@@ -61,6 +49,7 @@ class DataNodeStore:
         self.node = node
         self.orders: dict[str, list[vega_pb2.Order]] = {}  # id -> versions, oldest first
         self.trades: list[vega_pb2.Trade] = []
+        self.last_trade: dict[str, vega_pb2.Trade] = {}  # market id -> its latest trade
         self.proposals: dict[str, Any] = {}  # id -> governance Proposal proto
         self.votes: dict[str, list[Any]] = {}  # proposal id -> Vote protos
         self.provisions: dict[tuple[str, str], vega_pb2.LiquidityProvision] = {}
@@ -101,6 +90,7 @@ class DataNodeStore:
         elif kind is EventType.TRADE:
             message = trade_proto(payload)
             self.trades.append(message)
+            self.last_trade[message.market_id] = message
             self._stream(trade=message)
         elif kind is EventType.PROPOSAL:
             copy = type(payload)()
@@ -153,15 +143,7 @@ class DataNodeStore:
         if not self.stream_listeners:
             return
         ((field, message),) = event.items()
-        kind = {
-            "order": events_pb2.BUS_EVENT_TYPE_ORDER,
-            "trade": events_pb2.BUS_EVENT_TYPE_TRADE,
-            "asset": events_pb2.BUS_EVENT_TYPE_ASSET,
-            "market_created": events_pb2.BUS_EVENT_TYPE_MARKET_CREATED,
-            "market_data": events_pb2.BUS_EVENT_TYPE_MARKET_DATA,
-            "time_update": events_pb2.BUS_EVENT_TYPE_TIME_UPDATE,
-            "ledger_movements": events_pb2.BUS_EVENT_TYPE_LEDGER_MOVEMENTS,
-        }[field]
+        kind = _STREAMED[field]
         bus_event = events_pb2.BusEvent(type=kind, block=str(self.node.height + 1))
         getattr(bus_event, field).CopyFrom(message)
         for listener in list(self.stream_listeners):

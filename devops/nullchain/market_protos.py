@@ -26,19 +26,12 @@ from devops.nullchain.core.types import (
     SimpleRiskModel,
     TargetStakeParameters,
 )
-from devops.nullchain.transactions import CommandError
+from devops.nullchain.transactions import CommandError, decimal_field
 
 
 def _decimal(text: str, default: Decimal, field: str) -> Decimal:
-    if text == "":
-        return default
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
-        raise CommandError(f"{field} (is not a valid number)") from None
-    if not value.is_finite():
-        raise CommandError(f"{field} (is not a valid number)")
-    return value
+    """A decimal field of the proposal, or `default` when left empty."""
+    return decimal_field(text, field) if text else default
 
 
 def risk_model(changes: Any) -> LogNormalRiskModel | SimpleRiskModel:

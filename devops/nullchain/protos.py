@@ -10,6 +10,7 @@ from __future__ import annotations
 from vega_sim.proto.vega import vega_pb2
 
 from devops.nullchain.core.collateral import AccountSnapshot, LedgerEntry, LedgerMovement
+from devops.nullchain.core.liquidity import LiquidityProvision
 from devops.nullchain.core.market_data import MarginLevelsEvent, MarketData
 from devops.nullchain.core.types import Order, Trade
 
@@ -166,4 +167,26 @@ def market_data_proto(data: MarketData) -> vega_pb2.MarketData:
         entry.equity_like_share = str(share.equity_like_share)
         entry.average_entry_valuation = str(share.average_entry_valuation)
         entry.average_score = str(share.average_score)
+    return message
+
+
+def liquidity_provision_proto(provision: LiquidityProvision) -> vega_pb2.LiquidityProvision:
+    message = vega_pb2.LiquidityProvision(
+        id=provision.id,
+        party_id=provision.party,
+        created_at=provision.created_at,
+        updated_at=provision.updated_at,
+        market_id=provision.market_id,
+        commitment_amount=str(provision.commitment_amount),
+        fee=str(provision.fee),
+        version=provision.version,
+        status=int(provision.status),
+        reference=provision.reference,
+    )
+    for lines, target in ((provision.buys, message.buys), (provision.sells, message.sells)):
+        for line in lines:
+            entry = target.add(order_id=line.order_id)
+            entry.liquidity_order.reference = int(line.order.reference)
+            entry.liquidity_order.proportion = line.order.proportion
+            entry.liquidity_order.offset = str(line.order.offset)
     return message

@@ -112,7 +112,7 @@ class EmbeddedVegaService(VegaService):
             self.node.faucet_limits[asset_id] = max_mint
         self._trading_data_client_v2 = TradingDataClient(self.store)
         self._core_client = CoreClient(self.store, genesis["chain_id"])
-        self._core_state_client = CoreStateClient(self.store)
+        self._core_state_client = CoreStateClient()
         self._wallet = EmbeddedWallet(self.seed, self.node.submit)
         self.node.produce_block()  # the chain's first block, as a null chain starts
 

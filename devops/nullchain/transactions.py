@@ -49,7 +49,8 @@ def _uint(text: str, field: str, *, allow_empty: bool = False) -> int:
     return int(text)
 
 
-def _decimal(text: str, field: str) -> Decimal:
+def decimal_field(text: str, field: str) -> Decimal:
+    """A finite decimal in a command's text field; CommandError otherwise."""
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -200,7 +201,7 @@ def liquidity_submission(message: Any) -> LiquidityProvisionSubmission:
     field = "liquidity_provision_submission"
     if not message.market_id:
         raise CommandError(f"{field}.market_id (is required)")
-    fee = _decimal(message.fee, f"{field}.fee")
+    fee = decimal_field(message.fee, f"{field}.fee")
     if fee < 0 or fee > 1:
         raise CommandError(f"{field}.fee (must be between 0 and 1)")
     commitment = _uint(message.commitment_amount, f"{field}.commitment_amount")
@@ -229,7 +230,7 @@ def liquidity_amendment(message: Any) -> LiquidityProvisionAmendment:
             if message.commitment_amount
             else None
         ),
-        fee=_decimal(message.fee, f"{field}.fee") if message.fee else None,
+        fee=decimal_field(message.fee, f"{field}.fee") if message.fee else None,
         buys=_liquidity_orders(message.buys, f"{field}.buys") if message.buys else None,
         sells=_liquidity_orders(message.sells, f"{field}.sells") if message.sells else None,
         reference=message.reference,
