@@ -1,7 +1,10 @@
 # Every target installs what it needs first, so each works on a fresh clone.
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-.PHONY: install test fidelity lint bench scenario networks
+.PHONY: install test fidelity lint bench bench-long soak scenario networks localnet sweep
 S ?= ETHUSD
+# make sweep: seeds and extra options, e.g. SWEEP="--steps 60 --vary market_maker_args.order_levels=10,25"
+SEEDS ?= 0:4
+SWEEP ?= --steps 60
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -16,6 +19,9 @@ scenario: install
 networks: install
 	$(UV) run python -m devops.networks
 
+localnet: install
+	$(UV) run python -m devops.localnet -s $(S)
+
 fidelity: install
 	$(UV) run pytest tests/fidelity -n 2
 
@@ -24,3 +30,15 @@ lint: install
 
 bench: install
 	$(UV) run python -m devops.bench
+
+# 1,000 and 10,000 ETHUSD steps in fresh processes: memory and step time stay flat (minutes)
+bench-long: install
+	$(UV) run python -m devops.bench long
+
+# hours, not part of `make test`: long hypothesis searches and a 10,000-step run;
+# SOAK="--scale 0.1" for a shorter one
+soak: install
+	$(UV) run python -m devops.bench.soak $(SOAK)
+
+sweep: install
+	$(UV) run python -m devops.sweep -s $(S) --seeds $(SEEDS) $(SWEEP)

@@ -1,14 +1,20 @@
-"""Running a scenario that passed its simulation on a network.
+"""Running a scenario that passed its simulation on a network, as a client of it.
 
 Network mode is what a live run does: the market already exists, keys are
-already funded, nobody proposes or votes, and agents only trade. The `local`
-target runs that same code path against a fresh embedded nullchain prepared as
-a network would be (market open, keys funded), stepping by blocks instead of the
-wall clock, so CI exercises the deploy path. Live networks need vega-sim's
+already funded, nobody proposes or votes, and agents only trade, through
+vega-sim's own `VegaServiceNetwork` (gRPC to the data node and core) and
+`VegaWallet` (the wallet's HTTP API), with time following the wall clock.
+
+The `local` target starts a local network in a subprocess (`devops.localnet`:
+the embedded engine served over gRPC and the wallet API on loopback, its market
+open and keys funded) and deploys to it through that same code path; the only
+differences from a live network are where the config points, that the wallet
+is already running, and an offline price feed. Live networks need vega-sim's
 network configuration (`make networks`), the Vega wallet binary and a wallet
 holding one key per agent (see `devops.wallet`); anything missing, or a network
 that does not answer within a few seconds, stops the deploy at once with one
-line saying what to set up.
+line saying what to set up. A network that stops answering mid-run ends the run
+with one line naming the endpoint.
 """
 
 from __future__ import annotations
@@ -17,101 +23,57 @@ import os
 import shutil
 import socket
 import tempfile
-import tomllib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from vega_sim.network_service import VegaServiceNetwork
 
 from devops import wallet
-from devops.networks import config_name
-from devops.registry import SCENARIOS
+from devops.networks import NetworkConfigError, config_name, read_network_config
+from devops.options import NETWORKS
 from devops.run_state import RunRecord
 from devops.runner import StepRecorder, empty_record, prepared_scenario
-from devops.scenario import _NetworkEnvironment
-
-NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground", "local")
 
 
 class DeployError(RuntimeError):
     """A deploy cannot start; the message says what is missing."""
 
 
-class _BlockSteppedNetworkEnvironment(_NetworkEnvironment):
-    """vega-sim's network environment with time moved by the chain, not by sleeping."""
-
-    def _run(self, vega: Any, pause_at_completion: bool = False, log_every_n_steps: Any = None):  # type: ignore[override]
-        for agent in self.agents:
-            agent.initialise(vega=vega, create_key=self.create_keys, mint_key=self.mint_keys)
-        self._start_live_feeds(vega=vega)
-        for _ in range(self.n_steps):
-            self.step(vega)
-            vega.wait_fn(self.step_length_seconds)
-        for agent in self.agents:
-            agent.finalise()
-
-
-PREPARATION_STEPS = 6
 REACH_TIMEOUT_SECONDS = 5
 PASSPHRASE_FILE_ENV = "VEGA_WALLET_TOKENS_PASSPHRASE_FILE"  # vega-sim's own setting
+LOCAL_STEP_LENGTH_SECONDS = 1
 
 
-def _prepare_local_network(vega: Any, name: str, seed: int) -> None:
-    """What an operator has done before a live run: the market is open and trading, and
-    every key is funded. A few simulated steps of the scenario itself do it."""
-    scenario = SCENARIOS[name]()
-    scenario.market_manager_args = replace(scenario.market_manager_args, settle_at_end=False)
-    scenario.simulation_args = replace(scenario.simulation_args, n_steps=PREPARATION_STEPS)
-    scenario.run_iteration(
-        vega=vega, random_state=np.random.RandomState(seed), run_with_snitch=False, seed=seed
-    )
+@dataclass(frozen=True, slots=True)
+class NetworkTarget:
+    """Where vega-sim's network service connects, and how its wallet is reached."""
+
+    network: Any  # a vega-sim `Network` member, or the local network's
+    config_folder: Path
+    run_with_wallet: bool  # start the Vega wallet binary (live) or use a running wallet
+    wallet_url: str | None = None
+    token_file: str | None = None
+    core_grpc_url: str | None = None
+    passphrase_file: str | None = None
 
 
-def deploy_local(
-    name: str,
-    *,
-    steps: int,
-    seed: int = 0,
-    on_step: Callable[[int, int], None] | None = None,
-    market_name: str | None = None,
-) -> RunRecord:
-    """Run scenario `name` in network mode against a prepared embedded nullchain."""
-    from devops.nullchain import EmbeddedVegaService
+class NetworkService(VegaServiceNetwork):
+    """vega-sim's network service, but its waits before the first step return at once.
 
-    if market_name:  # the prepared network names its market after the scenario
-        raise DeployError("the local network names its market after the scenario; drop -m")
-    scenario = prepared_scenario(name, steps=steps)
-    record = empty_record(name, scenario, seed, "local")
-    with EmbeddedVegaService(seed=seed, transactions_per_block=4096) as vega:
-        _prepare_local_network(vega, name, seed)
-        agents = scenario.configure_agents(
-            vega,
-            tag="",
-            random_state=np.random.RandomState(seed + 1),
-            network_mode=True,
-            offline_prices=True,
-        )
-        scenario.agents = agents
-        environment = _BlockSteppedNetworkEnvironment(
-            agents=list(agents.values()),
-            n_steps=steps,
-            step_length_seconds=scenario.step_length_seconds,
-            vega_service=vega,
-            random_state=np.random.RandomState(seed + 2),
-            raise_step_errors=True,
-        )
-        recorder = StepRecorder(scenario, vega)
-        callbacks = [recorder]
-        if on_step is not None:
-            callbacks.append(lambda: on_step(len(recorder.states), steps))
-        error = None
-        try:
-            environment.run(step_end_callback=lambda: [c() for c in callbacks])
-        except Exception as failure:  # noqa: BLE001 - a run's failure is its result
-            error = f"step {len(recorder.states)}: {type(failure).__name__}: {failure}"
-        return replace(record, states=tuple(recorder.states), error=error)
+    On a network the agents neither create nor fund keys while they initialise, so
+    there is nothing to wait for; vega-sim's agents still sleep after initialising
+    (up to ten seconds each, about fifty for a DevOps scenario). From the first step
+    on, a wait sleeps as vega-sim's does.
+    """
+
+    stepping = False
+
+    def wait_fn(self, wait_multiple: float = 1) -> None:
+        if self.stepping:
+            super().wait_fn(wait_multiple)
 
 
 def _network_config(network: str) -> Path:
@@ -128,10 +90,10 @@ def _network_config(network: str) -> Path:
 def _check_reachable(config: Path, network: str) -> None:
     """One TCP connection to the config's first data-node gRPC host, with a short timeout."""
     try:
-        hosts = tomllib.loads(config.read_text())["API"]["GRPC"]["Hosts"]
-        host, _, port = hosts[0].rpartition(":")
-    except (KeyError, IndexError, tomllib.TOMLDecodeError) as error:
-        raise DeployError(f"{config} has no API.GRPC.Hosts entry ({error})") from None
+        hosts = read_network_config(config)["API"]["GRPC"]["Hosts"]
+    except NetworkConfigError as error:
+        raise DeployError(str(error)) from None
+    host, _, port = hosts[0].rpartition(":")
     try:
         socket.create_connection((host, int(port)), timeout=REACH_TIMEOUT_SECONDS).close()
     except (OSError, ValueError) as error:
@@ -141,51 +103,67 @@ def _check_reachable(config: Path, network: str) -> None:
 def _passphrase_file(folder: Path, passphrase: wallet.Passphrase | None) -> str | None:
     """The passphrase in a file only this user can read, for the wallet service to log in."""
     if passphrase is None:
-        return None  # the user's own passphrase file (PASSPHRASE_FILE_ENV) is used
+        return os.environ.get(PASSPHRASE_FILE_ENV)  # the user's own passphrase file
     path = folder / "passphrase"
     path.touch(mode=0o600)
     path.write_text(passphrase.reveal())
     return str(path)
 
 
-def _live_deploy(
+def _failure_line(failure: BaseException, vega: Any, target: NetworkTarget) -> str:
+    """One line for a network run that broke: the endpoint that stopped answering, if any."""
+    import grpc
+    import requests
+
+    if isinstance(failure, grpc.RpcError):
+        code = failure.code() if hasattr(failure, "code") else None
+        endpoint = getattr(vega, "data_node_grpc_url", None) or "the data node"
+        if code in (None, grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            return f"the network stopped answering at {endpoint} (gRPC {getattr(code, 'name', 'no answer')})"
+        details = " ".join(str(failure.details() if hasattr(failure, "details") else "").split())
+        return f"the data node at {endpoint} refused a request (gRPC {code.name}: {details})"
+    if isinstance(failure, requests.HTTPError) and failure.response is not None:
+        status = failure.response.status_code
+        if status in (401, 403):
+            return (
+                f"the wallet at {target.wallet_url or 'the wallet service'} refused the token "
+                f"in {target.token_file or 'the tokens file'} (HTTP {status}); check "
+                "VEGA_WALLET_TOKENS_FILE"
+            )
+        return f"the wallet answered HTTP {status} at {failure.response.url}"
+    if isinstance(failure, requests.ConnectionError):
+        return f"the wallet stopped answering at {target.wallet_url or 'its address'}"
+    return " ".join(f"{type(failure).__name__}: {failure}".split())
+
+
+def run_on_network(
     name: str,
-    network: str,
+    target: NetworkTarget,
     *,
+    backend: str,
     steps: int,
+    step_length_seconds: int | None,
     seed: int,
     on_step: Callable[[int, int], None] | None,
     market_name: str | None,
     console: bool,
+    offline_prices: bool,
 ) -> RunRecord:
-    """vega-sim's network service and environment, on an existing market, live."""
-    config = _network_config(network)
-    wallet_binary = os.environ.get("VEGA_WALLET_PATH", "vegawallet")
-    if shutil.which(wallet_binary) is None:
-        raise DeployError(
-            f"live runs need the Vega wallet binary {wallet_binary!r} on PATH "
-            "(or VEGA_WALLET_PATH), with one key per agent (see devops/wallet.py)"
-        )
-    _check_reachable(config, network)
-    from vega_sim.network_service import VegaServiceNetwork
-    from vega_sim.scenario.constants import Network
-
-    scenario = prepared_scenario(name, steps=steps, market_name=market_name)
-    record = empty_record(name, scenario, seed, network)
-    passphrase = wallet.wallet_passphrase()
-    if passphrase is None and PASSPHRASE_FILE_ENV not in os.environ:
-        raise DeployError(
-            f"set {wallet.WALLET_PASS_ENV} to the passphrase of wallet {wallet.wallet_name()!r}"
-        )
-    with (
-        tempfile.TemporaryDirectory() as private,
-        VegaServiceNetwork(
-            network=Network[network.upper()],
-            run_with_console=console,
-            network_config_path=str(config.parent),
-            wallet_passphrase_path=_passphrase_file(Path(private), passphrase),
-        ) as vega,
-    ):
+    """vega-sim's network service and environment on an existing market, in wall-clock time."""
+    scenario = prepared_scenario(
+        name, steps=steps, step_length_seconds=step_length_seconds, market_name=market_name
+    )
+    record = empty_record(name, scenario, seed, backend)
+    with NetworkService(
+        network=target.network,
+        run_with_wallet=target.run_with_wallet,
+        run_with_console=console,
+        network_config_path=str(target.config_folder),
+        wallet_url=target.wallet_url,
+        wallet_token_path=target.token_file,
+        wallet_passphrase_path=target.passphrase_file,
+        vega_node_grpc_url=target.core_grpc_url,
+    ) as vega:
         recorder = StepRecorder(scenario, vega)
         scenario.step_callbacks.append(recorder)
         if on_step is not None:
@@ -198,10 +176,109 @@ def _live_deploy(
                 run_with_snitch=False,
                 seed=seed,
                 network_mode=True,
+                offline_prices=offline_prices,
+                # a data node that stops answering ends the run instead of a hunt for another
+                raise_datanode_errors=True,
             )
         except Exception as failure:  # noqa: BLE001 - a run's failure is its result
-            error = f"step {len(recorder.states)}: {type(failure).__name__}: {failure}"
-        return replace(record, states=tuple(recorder.states), error=error)
+            error = f"step {len(recorder.states)}: {_failure_line(failure, vega, target)}"
+        return replace(
+            record,
+            states=tuple(recorder.states),
+            error=error,
+            unrecorded_agent_errors=scenario.agent_errors.drain(),
+        )
+
+
+def _local_deploy(
+    name: str,
+    *,
+    steps: int,
+    step_length_seconds: int | None,
+    seed: int,
+    on_step: Callable[[int, int], None] | None,
+) -> RunRecord:
+    """Start a local network for `name` in a subprocess and deploy to it over loopback."""
+    from devops.localnet import LOCAL_NETWORK
+    from devops.localnet.process import LocalNetworkError, LocalNetworkProcess, free_port_offset
+
+    with tempfile.TemporaryDirectory(prefix="devops-localnet-") as folder:
+        try:
+            network = LocalNetworkProcess(
+                name, seed=seed, port_offset=free_port_offset(), networks_dir=Path(folder)
+            )
+            with network as local:
+                target = NetworkTarget(
+                    network=LOCAL_NETWORK,
+                    config_folder=local.config_path.parent,
+                    run_with_wallet=False,
+                    wallet_url=local.wallet_url,
+                    token_file=str(local.tokens_path),
+                    core_grpc_url=local.core_grpc_url,
+                )
+                return run_on_network(
+                    name,
+                    target,
+                    backend="local",
+                    steps=steps,
+                    step_length_seconds=step_length_seconds or LOCAL_STEP_LENGTH_SECONDS,
+                    seed=seed,
+                    on_step=on_step,
+                    market_name=None,
+                    console=False,
+                    offline_prices=True,
+                )
+        except LocalNetworkError as error:
+            raise DeployError(f"the local network did not start: {error}") from None
+
+
+def _live_deploy(
+    name: str,
+    network: str,
+    *,
+    steps: int,
+    step_length_seconds: int | None,
+    seed: int,
+    on_step: Callable[[int, int], None] | None,
+    market_name: str | None,
+    console: bool,
+) -> RunRecord:
+    """vega-sim's network service with the Vega wallet binary, on a live network."""
+    config = _network_config(network)
+    wallet_binary = os.environ.get("VEGA_WALLET_PATH", "vegawallet")
+    if shutil.which(wallet_binary) is None:
+        raise DeployError(
+            f"live runs need the Vega wallet binary {wallet_binary!r} on PATH "
+            "(or VEGA_WALLET_PATH), with one key per agent (see devops/wallet.py)"
+        )
+    _check_reachable(config, network)
+    from vega_sim.scenario.constants import Network
+
+    passphrase = wallet.wallet_passphrase()
+    if passphrase is None and PASSPHRASE_FILE_ENV not in os.environ:
+        raise DeployError(
+            f"set {wallet.WALLET_PASS_ENV} to the passphrase of wallet {wallet.wallet_name()!r}"
+        )
+    with tempfile.TemporaryDirectory() as private:
+        target = NetworkTarget(
+            network=Network[network.upper()],
+            config_folder=config.parent,
+            run_with_wallet=True,
+            token_file=os.environ.get("VEGA_WALLET_TOKENS_FILE"),
+            passphrase_file=_passphrase_file(Path(private), passphrase),
+        )
+        return run_on_network(
+            name,
+            target,
+            backend=network,
+            steps=steps,
+            step_length_seconds=step_length_seconds,
+            seed=seed,
+            on_step=on_step,
+            market_name=market_name,
+            console=console,
+            offline_prices=False,
+        )
 
 
 def deploy(
@@ -209,6 +286,7 @@ def deploy(
     network: str,
     *,
     steps: int,
+    step_length_seconds: int | None = None,
     seed: int = 0,
     on_step: Callable[[int, int], None] | None = None,
     market_name: str | None = None,
@@ -218,13 +296,20 @@ def deploy(
     if network not in NETWORKS:
         raise DeployError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
     if network == "local":
-        return deploy_local(
-            scenario, steps=steps, seed=seed, on_step=on_step, market_name=market_name
+        if market_name:  # the local network names its market after the scenario
+            raise DeployError("the local network names its market after the scenario; drop -m")
+        return _local_deploy(
+            scenario,
+            steps=steps,
+            step_length_seconds=step_length_seconds,
+            seed=seed,
+            on_step=on_step,
         )
     return _live_deploy(
         scenario,
         network,
         steps=steps,
+        step_length_seconds=step_length_seconds,
         seed=seed,
         on_step=on_step,
         market_name=market_name,

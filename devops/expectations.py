@@ -14,7 +14,7 @@ class ScenarioExpectations:
     # share of the steps after the opening auction spent in price or liquidity
     # monitoring auctions
     max_monitoring_auction_fraction: float = 0.05
-    # close-outs one party may suffer per 100 steps (the market maker excepted)
+    # close-outs one party may suffer in any 100 consecutive steps (the market maker excepted)
     max_closeouts_per_party_per_100_steps: float = 1.0
     # close-outs the market maker may suffer over the whole run
     max_maker_closeouts: int = 0

@@ -96,18 +96,28 @@ def run_completed(record: RunRecord, _: ScenarioExpectations) -> InvariantResult
 
 def no_agent_errors(record: RunRecord, _: ScenarioExpectations) -> InvariantResult:
     """No agent raised; figure is the number of agent errors over the run."""
-    failing = [s for s in record.states if s.agent_errors]
-    count = sum(len(s.agent_errors) for s in failing)
+    failing = [(s.step, s.agent_errors) for s in record.states if s.agent_errors]
+    if record.unrecorded_agent_errors:  # raised in the step the run stopped at
+        failing.append((len(record.states), record.unrecorded_agent_errors))
+    count = sum(len(errors) for _, errors in failing)
     if not failing:
         return _result("no_agent_errors", 0, 0, None, "no agent raised")
-    first = failing[0]
+    step, errors = failing[0]
     return _result(
         "no_agent_errors",
         count,
         0,
-        first.step,
-        f"step {first.step}: {first.agent_errors[0]} ({_errors(count)} in the run, allowed 0)",
+        step,
+        f"step {step}: {errors[0]} ({_errors(count)} in the run, allowed 0)",
     )
+
+
+def _money_terms(record: RunRecord) -> tuple[str, str]:
+    """What was compared: every account against deposits (embedded), or each agent's own
+    accounts against its ledger movements (any other backend, as a client sees it)."""
+    if record.backend == "embedded":
+        return "accounts", "net deposits are"
+    return "the agents' own accounts", "their opening balances plus their ledger movements are"
 
 
 def money_conserved(record: RunRecord, _: ScenarioExpectations) -> InvariantResult:
@@ -118,22 +128,34 @@ def money_conserved(record: RunRecord, _: ScenarioExpectations) -> InvariantResu
         if not (s.total_balance == UNMEASURED and s.net_deposits == UNMEASURED)
     ]
     if not measured:
+        # a check that cannot see money must not pass as if it had
         return _result(
-            "money_conserved", 0, 0, None, f"not measurable on the {record.backend} backend"
+            "money_conserved",
+            1,
+            0,
+            0,
+            f"no step of the {record.backend} run measured balances, so conservation is unshown",
         )
     gaps = [(abs(s.total_balance - s.net_deposits), s) for s in measured]
     worst = max(gap for gap, _ in gaps)
     first = next((s for gap, s in gaps if gap), None)
     if first is None:
-        return _result("money_conserved", 0, 0, None, "balances equal net deposits at every step")
+        held, expected = _money_terms(record)
+        return _result(
+            "money_conserved",
+            0,
+            0,
+            None,
+            f"{held} equal {expected.removesuffix(' are')} at every step",
+        )
     return _result(
         "money_conserved",
         worst,
         0,
         first.step,
-        f"step {first.step}: accounts sum to {first.total_balance} but net deposits are "
-        f"{first.net_deposits} (difference {first.total_balance - first.net_deposits}, "
-        f"largest {worst}, allowed 0)",
+        f"step {first.step}: {_money_terms(record)[0]} sum to {first.total_balance} but "
+        f"{_money_terms(record)[1]} {first.net_deposits} (difference "
+        f"{first.total_balance - first.net_deposits}, largest {worst}, allowed 0)",
     )
 
 
@@ -184,30 +206,48 @@ def monitoring_auction_fraction(record: RunRecord, expect: ScenarioExpectations)
     )
 
 
+CLOSEOUT_WINDOW_STEPS = 100
+
+
+def _busiest_window(steps: list[int], width: int) -> tuple[int, int]:
+    """(most close-outs in any `width` consecutive steps, the step that reached that count)."""
+    best, reached, first = 0, steps[0] if steps else 0, 0
+    for last, step in enumerate(steps):
+        while step - steps[first] >= width:
+            first += 1
+        if last - first + 1 > best:
+            best, reached = last - first + 1, step
+    return best, reached
+
+
 def party_closeouts(record: RunRecord, expect: ScenarioExpectations) -> InvariantResult:
-    """The worst non-maker party's close-outs per 100 recorded steps."""
+    """The most close-outs of one non-maker party in any window of 100 consecutive steps."""
     name, limit = "party_closeouts", expect.max_closeouts_per_party_per_100_steps
-    steps = max(len(record.states), 1)
-    # A party fails at its close-out that takes its count above the rate allowed.
-    allowed = int(limit * steps / 100)
-    parties = [
-        (len(at), at[min(allowed, len(at) - 1)], party)
+    width = CLOSEOUT_WINDOW_STEPS
+    # (count in its busiest window, step that count was reached, party), worst first
+    parties = sorted(
+        (-count, reached, party)
         for party, at in _close_out_steps(record).items()
         if party != record.maker_name
-    ]
+        for count, reached in [_busiest_window(at, width)]
+    )
     if not parties:
         return _result(name, 0, limit, None, "no party other than the maker was closed out")
-    # Most close-outs first; among equals the one that crossed first, then by name.
-    count, crossed, worst = min(parties, key=lambda p: (-p[0], p[1], p[2]))
-    rate = count * 100 / steps
+    negative, reached, worst = parties[0]
+    count = -negative
+    total = len(_close_out_steps(record)[worst])
     summary = (
-        f"{worst} closed out {_times(count)} in {steps} steps ({rate:.2f} per 100 steps, "
-        f"the worst party)"
+        f"{worst} closed out {_times(count)} within {width} steps "
+        f"({_times(total)} in the run, the worst party)"
     )
-    if rate <= limit:
-        return _result(name, rate, limit, None, summary)
+    if count <= limit:
+        return _result(name, count, limit, None, summary)
     return _result(
-        name, rate, limit, crossed, f"{summary}, above {limit:g}; limit passed at step {crossed}"
+        name,
+        count,
+        limit,
+        reached,
+        f"step {reached}: {summary}, above {limit:g} in any {width} steps",
     )
 
 

@@ -9,10 +9,14 @@ instead, and exits non-zero; nothing else in the project touches the internet.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tomllib
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from devops import options
 
 LIVE_NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground")
 SOURCE = "https://raw.githubusercontent.com/vegaprotocol/networks-internal/main"
@@ -21,6 +25,42 @@ TIMEOUT_SECONDS = 10
 
 def config_name(network: str) -> str:
     return f"vegawallet-{network}.toml"
+
+
+class NetworkConfigError(ValueError):
+    """A network config file that cannot be used; one line says which file and why."""
+
+
+def read_network_config(path: str | os.PathLike[str]) -> dict:
+    """The parsed TOML of a network config, which must list data-node gRPC hosts.
+
+    vega-sim connects to the first of `API.GRPC.Hosts`, each `host:port`; a file
+    without them would fail later, deep inside the network service.
+    """
+    where = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise NetworkConfigError(f"cannot read network config {where}: {reason}") from None
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise NetworkConfigError(f"network config {where} is not valid TOML: {error}") from None
+    hosts: object = config
+    for key in ("API", "GRPC", "Hosts"):
+        hosts = hosts.get(key) if isinstance(hosts, dict) else None
+    if not isinstance(hosts, list) or not hosts:
+        raise NetworkConfigError(
+            f"network config {where} has no API.GRPC.Hosts list of data-node addresses"
+        )
+    for host in hosts:
+        name, colon, port = host.rpartition(":") if isinstance(host, str) else ("", "", "")
+        if not (name and colon and port.isdigit() and 0 < int(port) < 65536):
+            raise NetworkConfigError(
+                f"network config {where}: API.GRPC.Hosts entry {host!r} is not host:port"
+            )
+    return config
 
 
 def fetch(network: str, dest: Path) -> Path:
@@ -35,10 +75,18 @@ def fetch(network: str, dest: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devops.networks", description=__doc__)
-    parser.add_argument("--dest", default="networks", help="folder for the config files")
-    parser.add_argument("networks", nargs="*", default=list(LIVE_NETWORKS))
+    parser.add_argument(
+        "--dest", type=options.folder, default=Path("networks"), help="folder for the files"
+    )
+    parser.add_argument(
+        "networks",
+        nargs="*",
+        type=options.one_of("live network", LIVE_NETWORKS),
+        default=list(LIVE_NETWORKS),
+        help=f"any of {', '.join(LIVE_NETWORKS)} (default: all)",
+    )
     args = parser.parse_args(argv)
-    dest = Path(args.dest)
+    dest = args.dest
     failed = 0
     for network in args.networks:
         try:

@@ -91,8 +91,10 @@ SimulationArgs: the run itself.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from devops import wallet
 from devops.prices import PriceProcessParams
@@ -116,7 +118,7 @@ def _fail(owner: object, name: str, problem: str) -> ValueError:
 
 
 def _number(owner: object, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise _fail(owner, name, f"must be a number, got {value!r}")
     if not math.isfinite(value):
         raise _fail(owner, name, f"must be finite, got {value!r}")
@@ -132,7 +134,7 @@ def _positive(owner: object, *names: str) -> None:
 
 def _integer(owner: object, name: str, low: int, high: int | None = None) -> None:
     value = getattr(owner, name)
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise _fail(owner, name, f"must be a whole number, got {value!r}")
     if value < low or (high is not None and value > high):
         bounds = f"at least {low}" if high is None else f"between {low} and {high}"
@@ -148,8 +150,13 @@ def _text(owner: object, *names: str) -> None:
 
 def _mint(owner: object) -> None:
     _positive(owner, "initial_mint")
-    if owner.initial_mint > ASSET_FAUCET_CAP:  # type: ignore[attr-defined]
-        raise _fail(owner, "initial_mint", f"exceeds the asset faucet cap {ASSET_FAUCET_CAP:g}")
+    mint = owner.initial_mint  # type: ignore[attr-defined]
+    if mint > ASSET_FAUCET_CAP:
+        raise _fail(
+            owner,
+            "initial_mint",
+            f"exceeds the asset faucet cap {ASSET_FAUCET_CAP:g} (at most that), got {mint:g}",
+        )
 
 
 def _per_trader(
@@ -333,7 +340,11 @@ class MomentumStrategy:
         upper = _number(self, "thresholds", self.thresholds[0])
         lower = _number(self, "thresholds", self.thresholds[1])
         if upper < lower:
-            raise _fail(self, "thresholds", f"must be (upper, lower), got {self.thresholds!r}")
+            raise _fail(
+                self,
+                "thresholds",
+                f"must be (upper, lower) with upper at least lower, got {self.thresholds!r}",
+            )
 
     def period_arguments(self) -> dict[str, int] | None:
         """The `momentum_strategy_args` MomentumTrader takes: None means TA-Lib defaults."""
@@ -419,5 +430,9 @@ class SimulationArgs:
         _integer(self, "step_length_seconds", 1)
         if self.candles_path is not None:
             _text(self, "candles_path")
+            if not Path(self.candles_path).is_file():
+                raise _fail(
+                    self, "candles_path", f"must name a candle file, got {self.candles_path!r}"
+                )
         if self.live_price_product is not None:
             _text(self, "live_price_product")

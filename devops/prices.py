@@ -17,8 +17,11 @@ from __future__ import annotations
 import csv
 import datetime
 import math
+import numbers
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 
 import numpy as np
 
@@ -43,20 +46,24 @@ class PriceProcessParams:
         self.validate()
 
     def validate(self) -> None:
-        """Raise ValueError on parameters no price process can have."""
-        for name in ("initial_price", "volatility", "drift", "jump_intensity"):
-            if not math.isfinite(getattr(self, name)):
-                raise ValueError(f"price process {name} must be finite, got {getattr(self, name)}")
-        if not math.isfinite(self.jump_mean) or not math.isfinite(self.jump_std):
-            raise ValueError("price process jump_mean and jump_std must be finite")
-        if self.initial_price <= 0:
-            raise ValueError(f"initial_price must be positive, got {self.initial_price}")
-        if self.volatility < 0:
-            raise ValueError(f"volatility must not be negative, got {self.volatility}")
-        if self.jump_intensity < 0:
-            raise ValueError(f"jump_intensity must not be negative, got {self.jump_intensity}")
-        if self.jump_std < 0:
-            raise ValueError(f"jump_std must not be negative, got {self.jump_std}")
+        """Raise ValueError on parameters no price process can have, naming the field."""
+        for item in dataclass_fields(self):
+            self._finite(item.name)
+        self._at_least("initial_price", 0, "must be positive", strictly=True)
+        for name in ("volatility", "jump_intensity", "jump_std"):
+            self._at_least(name, 0, "must not be negative")
+
+    def _finite(self, name: str) -> None:
+        value = getattr(self, name)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"PriceProcessParams.{name} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"PriceProcessParams.{name} must be finite, got {value!r}")
+
+    def _at_least(self, name: str, low: float, rule: str, strictly: bool = False) -> None:
+        value = getattr(self, name)
+        if value < low or (strictly and value == low):
+            raise ValueError(f"PriceProcessParams.{name} {rule}, got {value!r}")
 
     def step_volatility(self, step_length_seconds: float) -> float:
         """Standard deviation of one step's diffusive log return."""
@@ -145,42 +152,64 @@ def _parse_prices(fields: list[str]) -> tuple[float, float, float, float] | None
     return open_, high, low, close
 
 
+HEADER_PRICE_COLUMNS = ("open", "high", "low", "close")
+
+
+def _check_header(fields: list[str], where: str) -> None:
+    """A header must name the price columns in the order they are read."""
+    if tuple(name.lower() for name in fields[1:5]) != HEADER_PRICE_COLUMNS:
+        raise CandleFileError(
+            f"{where}: header must be timestamp,open,high,low,close, got {','.join(fields)!r}"
+        )
+
+
 def _read_candles(path: str | os.PathLike[str]) -> list[tuple[float, float]]:
     """(timestamp, close) per candle, every row checked."""
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return _parse_candles(csv.reader(handle), os.fspath(path))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise CandleFileError(f"cannot read candle file {os.fspath(path)}: {reason}") from None
+
+
+def _parse_candles(rows: Iterable[list[str]], name: str) -> list[tuple[float, float]]:
     candles: list[tuple[float, float]] = []
-    with open(path, newline="") as handle:
-        for line_number, row in enumerate(csv.reader(handle), start=1):
-            fields = [field.strip() for field in row]
-            if not any(fields):
+    for line_number, row in enumerate(rows, start=1):
+        fields = [field.strip() for field in row]
+        if not any(fields):
+            continue
+        where = f"{name}:{line_number}"
+        if len(fields) < 5:
+            raise CandleFileError(
+                f"{where}: expected timestamp,open,high,low,close, got {len(fields)} "
+                f"column(s): {','.join(fields)!r}"
+            )
+        prices = _parse_prices(fields)
+        if prices is None:
+            if not candles and line_number == 1:
+                _check_header(fields, where)
                 continue
-            where = f"{os.fspath(path)}:{line_number}"
-            if len(fields) < 5:
-                raise CandleFileError(
-                    f"{where}: expected timestamp,open,high,low,close, got {len(fields)} "
-                    f"column(s): {','.join(fields)!r}"
-                )
-            prices = _parse_prices(fields)
-            if prices is None:
-                if not candles and line_number == 1:
-                    continue  # a header line
-                raise CandleFileError(f"{where}: open, high, low and close must be numbers")
-            try:
-                timestamp = _parse_timestamp(fields[0])
-            except ValueError as error:
-                raise CandleFileError(f"{where}: {error}") from None
-            if not all(math.isfinite(price) and price > 0 for price in prices):
-                raise CandleFileError(f"{where}: prices must be positive, got {fields[1:5]}")
-            _, high, low, _ = prices
-            if high < low:
-                raise CandleFileError(f"{where}: high {high} is below low {low}")
-            if candles and timestamp <= candles[-1][0]:
-                raise CandleFileError(
-                    f"{where}: timestamps must increase; {fields[0]!r} does not come after "
-                    "the previous candle"
-                )
-            candles.append((timestamp, prices[3]))
+            raise CandleFileError(f"{where}: open, high, low and close must be numbers")
+        try:
+            timestamp = _parse_timestamp(fields[0])
+        except ValueError as error:
+            raise CandleFileError(f"{where}: {error}") from None
+        if not all(math.isfinite(price) and price > 0 for price in prices):
+            raise CandleFileError(
+                f"{where}: prices must be positive finite numbers, got {fields[1:5]}"
+            )
+        _, high, low, _ = prices
+        if high < low:
+            raise CandleFileError(f"{where}: high {high} is below low {low}")
+        if candles and timestamp <= candles[-1][0]:
+            raise CandleFileError(
+                f"{where}: timestamps must increase; {fields[0]!r} does not come after "
+                "the previous candle"
+            )
+        candles.append((timestamp, prices[3]))
     if not candles:
-        raise CandleFileError(f"{os.fspath(path)}: no candles")
+        raise CandleFileError(f"{name}: no candles")
     return candles
 
 

@@ -1,23 +1,33 @@
-"""pytest plugin: registry scenarios as parametrised fixtures, simulated once per session.
+"""pytest plugin: registry scenarios as parametrised fixtures, and the deploy gate.
 
 `pytest -k ETHUSD` selects one market; every invariant test of a scenario shares
-one cached simulation (per scenario and seed), and under pytest-xdist the tests
-of one scenario are grouped on one worker (`--dist loadgroup`), so each
-simulation runs once per session.
+one simulation per process (`--dist loadgroup` keeps a scenario's tests on one
+worker, so it runs once per session).
+
+The deploy gate reads a `Verdict` keyed by every input of the simulation (see
+`devops.verdicts`), never what happened to run earlier in the process: a deploy
+test asks for its scenario's verdict, which a worker judges on demand when no
+process has yet, and deploys only when it passed. Deselected invariant tests,
+set-up errors, a missing backend, a split across workers or a verdict made with
+other thresholds therefore cannot let a failing scenario through.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from devops import options, seeds
 from devops.expectations import ScenarioExpectations
+from devops.invariants import InvariantResult
 from devops.registry import SCENARIOS
 from devops.run_state import RunRecord
-
-NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground", "local")
+from devops.verdicts import Verdict, VerdictKey, VerdictStore
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -25,21 +35,49 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--backend",
         default="embedded",
-        choices=("embedded", "nullchain"),
+        type=options.backend_name,
         help="where scenarios are simulated: the embedded nullchain (default) or vega-sim's "
         "nullchain with the Vega binaries",
     )
     group.addoption(
         "--scenario-steps",
-        type=int,
+        type=options.positive_int,
         default=None,
         help="steps per simulation (default: each " "scenario's own, 360)",
     )
-    group.addoption("--scenario-seed", type=int, default=0, help="seed of every simulation")
+    group.addoption(
+        "--scenario-seed",
+        type=options.seed,
+        default=0,
+        help=f"seed of every simulation, 0 to {options.MAX_SEED} (default 0)",
+    )
+    group.addoption(
+        "--scenario-seeds",
+        type=seeds.seed_range,
+        default=None,
+        metavar="N|A:B",
+        help="simulate every scenario with seeds 0..N-1 (or A..B-1), each seed its own tests; "
+        "the deploy gate then decides over all of them (overrides --scenario-seed)",
+    )
+    group.addoption(
+        "--gate-min-pass-rate",
+        type=seeds.probability,
+        default=None,
+        metavar="P",
+        help="deploy when the Wilson lower bound of the pass rate over seeds reaches P "
+        "(default: every seed must pass)",
+    )
+    group.addoption(
+        "--gate-confidence",
+        type=seeds.probability,
+        default=0.95,
+        help="confidence of that lower bound (default 0.95)",
+    )
     group.addoption(
         "--expect",
         action="append",
         default=[],
+        type=options.expectation_override,
         metavar="NAME=VALUE",
         help="override one invariant threshold for every scenario, e.g. "
         "--expect max_monitoring_auction_fraction=0.1",
@@ -47,29 +85,167 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--deploy-network",
         default=None,
-        choices=NETWORKS,
-        help="after a scenario's simulation tests pass, run it on this network",
+        type=options.network_name,
+        help="after a scenario's simulation tests pass, run it on this network: "
+        f"{', '.join(options.NETWORKS)}",
     )
-    group.addoption("--deploy-steps", type=int, default=20, help="steps of each deploy run")
     group.addoption(
-        "--run-logs", default="run_logs", help="folder for each run's report (default run_logs)"
+        "--deploy-steps", type=options.positive_int, default=20, help="steps of each deploy run"
     )
+    group.addoption(
+        "--deploy-step-length",
+        type=options.positive_int,
+        default=None,
+        help="seconds per deploy step (default: 1 on the local network, the scenario's own "
+        "on live networks)",
+    )
+    group.addoption(
+        "--verdict-dir",
+        default=None,
+        type=options.folder,
+        help="folder for the simulations' verdicts shared by xdist workers (default: a new "
+        "folder per session, removed at its end)",
+    )
+    group.addoption(
+        "--run-logs",
+        default="run_logs",
+        type=options.run_logs_folder,
+        help="folder for each run's report (default run_logs)",
+    )
+
+
+_SESSION = pytest.StashKey["ScenarioSession"]()
+_VERDICT_DIR_INPUT = "devops_verdict_dir"
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """A scenario simulated in this process: its record, verdict inputs and report folder."""
+
+    key: VerdictKey
+    record: RunRecord
+    results: list[InvariantResult]
+    report: Path
 
 
 @dataclass
-class SimulationCache:
-    """Runs already simulated in this process, by (scenario, seed, steps)."""
+class ScenarioSession:
+    """What a pytest session knows about scenarios: options, verdict store, simulations."""
 
-    runs: dict[tuple[str, int, int | None], RunRecord] = field(default_factory=dict)
-    failed: dict[str, list[str]] = field(default_factory=dict)  # scenario -> failed tests
+    config: pytest.Config
+    store: VerdictStore
+    owns_store: bool
+    simulations: dict[VerdictKey, Simulation] = field(default_factory=dict)
+
+    @property
+    def seeds(self) -> tuple[int, ...]:
+        chosen = self.config.getoption("--scenario-seeds")
+        return tuple(chosen) if chosen else (int(self.config.getoption("--scenario-seed")),)
+
+    @property
+    def backend(self) -> str:
+        return str(self.config.getoption("--backend"))
+
+    @property
+    def gate_rule(self) -> seeds.GateRule:
+        return seeds.GateRule(
+            self.config.getoption("--gate-min-pass-rate"),
+            float(self.config.getoption("--gate-confidence")),
+        )
+
+    def expectations(self, scenario: str) -> ScenarioExpectations:
+        try:
+            return SCENARIOS[scenario]().expectations.overridden(_overrides(self.config))
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+
+    def key(self, scenario: str, seed: int) -> VerdictKey:
+        """Every input of this session's simulation of `scenario` with `seed`."""
+        from devops.runner import prepared_scenario
+
+        simulation = prepared_scenario(
+            scenario, steps=self.config.getoption("--scenario-steps")
+        ).simulation_args
+        return VerdictKey.of(
+            scenario,
+            seed=seed,
+            steps=simulation.n_steps,
+            step_length_seconds=simulation.step_length_seconds,
+            backend=self.backend,
+            expectations=self.expectations(scenario),
+        )
+
+    def simulate(self, scenario: str, seed: int) -> Simulation:
+        """The scenario simulated, checked and reported, once per process and key."""
+        from devops.pipeline import check_and_report
+        from devops.reports import report_folder
+        from devops.runner import run_scenario
+
+        key = self.key(scenario, seed)
+        if key not in self.simulations:
+            record = run_scenario(scenario, seed=seed, steps=key.steps, backend=key.backend)
+            run_logs = Path(self.config.getoption("--run-logs"))
+            outcome = check_and_report(record, self.expectations(scenario), run_logs)
+            folder = report_folder(run_logs, scenario, seed, key.backend)
+            self.simulations[key] = Simulation(key, record, outcome.results, folder)
+        return self.simulations[key]
+
+    def verdict(self, scenario: str, seed: int) -> Verdict:
+        """The verdict on this session's simulation of `scenario`, judged now if nobody has."""
+        from devops.runner import BackendUnavailableError
+
+        key = self.key(scenario, seed)
+
+        def judge() -> Verdict:
+            try:
+                return Verdict.judge(key, self.simulate(scenario, seed).results)
+            except BackendUnavailableError as error:
+                return Verdict.unavailable(key, str(error))
+
+        return self.store.obtain(key, judge)
+
+    def gate(self, scenario: str) -> seeds.GateDecision:
+        """Whether `scenario` may deploy: the gate rule over every seed's verdict."""
+        return seeds.decide([self.verdict(scenario, s) for s in self.seeds], self.gate_rule)
+
+    def judged(self) -> list[Verdict]:
+        """The verdicts this session's inputs have produced so far, in seed order."""
+        found = []
+        for scenario in SCENARIOS:
+            for seed in self.seeds:
+                verdict = self.store.read(self.key(scenario, seed))
+                if verdict is not None:
+                    found.append(verdict)
+        return found
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_CACHE] = SimulationCache()
+    try:  # each option was checked as it was parsed; this checks them together
+        options.distinct_overrides(config.getoption("--expect"))
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     config.addinivalue_line("markers", "scenario_invariant: an invariant of a registry scenario")
+    shared = getattr(config, "workerinput", {}).get(_VERDICT_DIR_INPUT)
+    chosen = config.getoption("--verdict-dir")
+    folder = shared or chosen or tempfile.mkdtemp(prefix="devops-verdicts-")
+    owns = not shared and not chosen
+    config.stash[_SESSION] = ScenarioSession(config, VerdictStore(Path(folder)), owns)
 
 
-_CACHE = pytest.StashKey[SimulationCache]()
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: every worker shares the controller's verdict folder."""
+    node.workerinput[_VERDICT_DIR_INPUT] = str(node.config.stash[_SESSION].store.folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(_SESSION, None)
+    if session is not None and session.owns_store:
+        shutil.rmtree(session.store.folder, ignore_errors=True)
+
+
+def scenario_session(config: pytest.Config) -> ScenarioSession:
+    return config.stash[_SESSION]
 
 
 def _overrides(config: pytest.Config) -> dict[str, str]:
@@ -83,64 +259,62 @@ def _overrides(config: pytest.Config) -> dict[str, str]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "scenario_name" in metafunc.fixturenames:
+    if "scenario_name" not in metafunc.fixturenames:
+        return
+    if "scenario_seed" not in metafunc.fixturenames:
         metafunc.parametrize(
             "scenario_name",
             [pytest.param(n, id=n, marks=pytest.mark.xdist_group(n)) for n in SCENARIOS],
         )
-
-
-@dataclass(frozen=True)
-class ScenarioRun:
-    """What an invariant test gets: the run, its thresholds and its report folder."""
-
-    record: RunRecord
-    expectations: ScenarioExpectations
-    report: Path
+        return
+    chosen = scenario_session(metafunc.config).seeds
+    many = len(chosen) > 1
+    metafunc.parametrize(
+        ("scenario_name", "scenario_seed"),
+        [
+            pytest.param(
+                n,
+                s,
+                id=f"{n}-seed{s}" if many else n,
+                marks=pytest.mark.xdist_group(f"{n}-seed{s}" if many else n),
+            )
+            for n in SCENARIOS
+            for s in chosen
+        ],
+    )
 
 
 @pytest.fixture
-def scenario_run(scenario_name: str, request: pytest.FixtureRequest) -> ScenarioRun:
-    """The scenario simulated once per session (cached), with its report written."""
-    from devops.invariants import check_all
-    from devops.reports import report_folder, write_report
-    from devops.runner import BackendUnavailableError, run_scenario
-
-    config = request.config
-    cache = config.stash[_CACHE]
-    seed = config.getoption("--scenario-seed")
-    steps = config.getoption("--scenario-steps")
-    expectations = SCENARIOS[scenario_name]().expectations
-    try:
-        expectations = expectations.overridden(_overrides(config))
-    except ValueError as error:
-        raise pytest.UsageError(str(error)) from None
-    key = (scenario_name, seed, steps)
-    backend = config.getoption("--backend")
-    folder = report_folder(Path(config.getoption("--run-logs")), scenario_name, seed, backend)
-    if key not in cache.runs:
-        try:
-            record = run_scenario(scenario_name, seed=seed, steps=steps, backend=backend)
-        except BackendUnavailableError as error:
-            pytest.fail(str(error), pytrace=False)
-        cache.runs[key] = record
-        write_report(record, check_all(record, expectations), folder)
-    return ScenarioRun(cache.runs[key], expectations, folder)
+def scenario_run(
+    scenario_name: str, scenario_seed: int, request: pytest.FixtureRequest
+) -> Simulation:
+    """The scenario simulated once per session and seed (its verdict shared with every worker)."""
+    session = scenario_session(request.config)
+    verdict = session.verdict(scenario_name, scenario_seed)
+    if verdict.error is not None:
+        pytest.fail(verdict.reason(), pytrace=False)
+    return session.simulate(scenario_name, scenario_seed)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    report = yield
-    scenario = getattr(item, "callspec", None)
-    # an expected failure is still a failed invariant: that scenario is not deployed
-    failed = report.failed or hasattr(report, "wasxfail")
-    if scenario is not None and report.when == "call" and failed:
-        name = scenario.params.get("scenario_name")
-        if name is not None:
-            item.config.stash[_CACHE].failed.setdefault(name, []).append(item.name)
-    return report
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """With several seeds: each invariant's pass rate over them, and the aggregate reports."""
+    session = config.stash.get(_SESSION, None)
+    if session is None or hasattr(config, "workerinput") or len(session.seeds) < 2:
+        return
+    from devops.seed_report import write_seed_reports
 
-
-def simulation_failures(config: pytest.Config, scenario: str) -> list[str]:
-    """The scenario's failed simulation tests so far in this session."""
-    return config.stash[_CACHE].failed.get(scenario, [])
+    verdicts = session.judged()
+    if not verdicts:
+        return
+    confidence = session.gate_rule.confidence
+    terminalreporter.write_sep(
+        "=", f"invariant pass rates over seeds ({confidence:.0%} Wilson lower bound)"
+    )
+    for rate in seeds.pass_rates(verdicts, confidence):
+        terminalreporter.write_line(
+            f"{rate.scenario:10} {rate.invariant:28} {rate.passes:4}/{rate.trials:<4} "
+            f"{rate.passes / rate.trials:7.1%}  lower bound {rate.lower_bound:.3f}  "
+            f"worst figure {rate.worst_figure:g}"
+        )
+    for page in write_seed_reports(verdicts, Path(config.getoption("--run-logs"))):
+        terminalreporter.write_line(f"seed report: {page}")

@@ -10,10 +10,12 @@ report and identical runs give identical bytes.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
 import json
+import os
 import re
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -43,6 +45,19 @@ AUCTION_COLOURS = {
     MONITORING_AUCTION: "rgba(239, 85, 59, 0.22)",
 }
 OTHER_MODE_COLOUR = "rgba(128, 128, 128, 0.22)"
+
+
+def interruption_note(record: RunRecord) -> str | None:
+    """The words "interrupted at step k of n" for a run the user stopped, else None."""
+    if not record.interrupted:
+        return None
+    return f"interrupted at step {len(record.states)} of {record.steps_requested}"
+
+
+def steps_judged(record: RunRecord) -> str:
+    """What the checks of a partial run cover, e.g. "the 12 steps done"."""
+    done = len(record.states)
+    return "the one step done" if done == 1 else f"the {done} steps done"
 
 
 def report_folder(root: Path, scenario: str, seed: int, backend: str) -> Path:
@@ -94,6 +109,8 @@ def load_record(folder: Path) -> RunRecord:
     """The `RunRecord` a report folder was written from, equal to the original."""
     folder = Path(folder)
     header = _typed(RunRecord, json.loads((folder / RUN_FILE).read_text(encoding="utf-8")))
+    # JSON has no tuples; the record's sequences are tuples
+    header = {k: tuple(v) if isinstance(v, list) else v for k, v in header.items()}
     lines = (folder / STATES_FILE).read_text(encoding="utf-8").splitlines()
     states = tuple(_state_from_dict(json.loads(line)) for line in lines if line)
     return RunRecord(**header, states=states)
@@ -299,7 +316,13 @@ def _summary(record: RunRecord, results: list[InvariantResult]) -> str:
         verdict,
     ]
     text = "<p>" + " &middot; ".join(parts) + "</p>"
-    if record.error is not None:
+    note = interruption_note(record)
+    if note is not None:
+        text += (
+            f'<p class="error" id="interrupted">Partial report: {note}. The checks judge '
+            f"{steps_judged(record)}.</p>"
+        )
+    elif record.error is not None:
         text += f'<p class="error">The run stopped early: {html.escape(record.error)}</p>'
     return text
 
@@ -333,7 +356,9 @@ def report_html(record: RunRecord, results: list[InvariantResult]) -> str:
         )
         for index, (div_id, fig) in enumerate(figures)
     ]
-    title = html.escape(f"{record.scenario} seed {record.seed} on {record.backend}")
+    title = f"{record.scenario} seed {record.seed} on {record.backend}"
+    note = interruption_note(record)
+    title = html.escape(title if note is None else f"{title} ({note})")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
@@ -344,10 +369,17 @@ def report_html(record: RunRecord, results: list[InvariantResult]) -> str:
     )
 
 
+class ReportWriteError(Exception):
+    """The report folder cannot be written (unwritable, full, not a folder); one line says so."""
+
+
 def write_report(record: RunRecord, results: list[InvariantResult], folder: Path) -> Path:
-    """Write the run's files into `folder` (created, files overwritten); returns the page."""
+    """Write the run's files into `folder` (created, files overwritten); returns the page.
+
+    Each file is written beside its final name and moved into place only once all are
+    written, so a full disk leaves the previous report, never a truncated one.
+    """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     texts = {
         RUN_FILE: run_json(record),
         STATES_FILE: states_jsonl(record),
@@ -355,6 +387,19 @@ def write_report(record: RunRecord, results: list[InvariantResult], folder: Path
         INVARIANTS_FILE: results_to_json(results),
         HTML_FILE: report_html(record, results),
     }
-    for name, text in texts.items():
-        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+    drafts = {name: folder / f".{name}.partial" for name in texts}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            drafts[name].write_text(text, encoding="utf-8", newline="\n")
+        for name, draft in drafts.items():
+            os.replace(draft, folder / name)
+    except OSError as error:
+        for draft in drafts.values():
+            with contextlib.suppress(OSError):
+                draft.unlink(missing_ok=True)
+        reason = error.strerror or str(error)
+        if folder.exists() and not folder.is_dir():
+            reason = "a file of that name is in the way"
+        raise ReportWriteError(f"could not write the report to {folder}: {reason}") from None
     return folder / HTML_FILE

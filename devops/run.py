@@ -1,98 +1,202 @@
 """`python -m devops.run -s ETHUSD`: simulate one scenario, check it, write its report.
 
-Exits non-zero when an invariant fails. `-n` names a network for a live run and
-`-c` asks for the Vega console, where those are available.
+Exits 1 when an invariant fails and 2 on a bad argument (before anything runs).
+Ctrl-C or SIGTERM stops the run at the end of the step in progress, writes the
+report of the steps done, marked as interrupted, and exits 130 or 143. `-n`
+names a network for a network run and `-c` asks for the Vega console, where
+those are available.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from devops import options
+from devops.interruption import RunInterrupted, StopSignals
 
-from devops.deploy import DeployError, deploy
-from devops.invariants import check_all
-from devops.registry import SCENARIOS
-from devops.reports import report_folder, write_report
-from devops.runner import BACKENDS, BackendUnavailableError, run_scenario
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from devops.invariants import InvariantResult
+    from devops.run_state import RunRecord
 
 DEPLOY_STEPS = 20
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m devops.run", description=__doc__)
-    parser.add_argument("-s", "--scenario", required=True, choices=sorted(SCENARIOS))
-    parser.add_argument("-n", "--network", default=None, help="a network for a live run")
-    parser.add_argument("-m", "--market-name", default=None, help="the market's name on a network")
-    parser.add_argument("-l", "--step-length", type=int, default=None, help="seconds per step")
-    parser.add_argument("--steps", type=int, default=None, help="steps to simulate")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--backend", choices=BACKENDS, default="embedded")
-    parser.add_argument("--run-logs", default="run_logs", help="folder for reports")
+    parser.add_argument(
+        "-s",
+        "--scenario",
+        required=True,
+        help="a scenario of devops/registry.py, e.g. ETHUSD (any case)",
+    )
+    parser.add_argument(
+        "-n",
+        "--network",
+        type=options.network_name,
+        default=None,
+        help=f"run on a network instead of simulating: {', '.join(options.NETWORKS)}",
+    )
+    parser.add_argument(
+        "-m", "--market-name", type=options.market_name, default=None, help="the market's name"
+    )
+    parser.add_argument(
+        "-l", "--step-length", type=options.positive_int, default=None, help="seconds per step"
+    )
+    parser.add_argument(
+        "--steps",
+        type=options.positive_int,
+        default=None,
+        help=f"steps to run (default: the scenario's own; {DEPLOY_STEPS} on a network)",
+    )
+    parser.add_argument(
+        "--seed", type=options.seed, default=0, help=f"0 to {options.MAX_SEED} (default 0)"
+    )
+    parser.add_argument(
+        "--backend",
+        type=options.backend_name,
+        default=None,
+        help=f"where to simulate: {', '.join(options.BACKENDS)} (default embedded)",
+    )
+    parser.add_argument(
+        "--run-logs",
+        type=options.run_logs_folder,
+        default=options.run_logs_folder("run_logs"),
+        help="folder for reports (default run_logs)",
+    )
     parser.add_argument("-c", "--console", action="store_true", help="launch the Vega console")
-    return parser.parse_args(argv)
+    return parser
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The parsed arguments; exits 2 with one line on any value or combination refused.
+
+    The scenario name is checked last: knowing the names means loading the simulator,
+    and every other mistake can be reported without waiting for that.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.network is not None:
+        if args.backend is not None:
+            parser.error(
+                f"argument --backend: {args.backend!r} is for simulations; with -n the run "
+                "uses the network's own chain, so drop --backend"
+            )
+        if args.network == "local" and args.market_name is not None:
+            parser.error(
+                "argument -m/--market-name: the local network names its market after the "
+                "scenario; drop -m"
+            )
+    from devops.registry import SCENARIOS
+
+    try:
+        args.scenario = options.one_of("scenario", sorted(SCENARIOS))(args.scenario)
+    except argparse.ArgumentTypeError as error:
+        parser.error(f"argument -s/--scenario: {error}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _arguments(argv)
-    console = Console()
-    live = args.network is not None and args.network.lower() != "local"
-    with_console = args.console and (live or args.backend == "nullchain")
+    # signals are caught from the very start: a Ctrl-C while the simulator is still
+    # importing stops as cleanly as one during the run
+    with StopSignals() as stop:
+        args = _arguments(argv)
+        if stop.requested:
+            return stop.exit_status
+        return _run(args, stop)
+
+
+def _simulate(args: argparse.Namespace, stop: StopSignals, console: Console) -> RunRecord | int:
+    """The run's record under a progress bar, or an exit status when it could not start."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from devops.deploy import DeployError, deploy
+    from devops.runner import BackendUnavailableError, run_scenario
+
+    live = args.network not in (None, "local")
+    backend = args.backend or "embedded"
+    with_console = args.console and (live or backend == "nullchain")
     if args.console and not with_console:
         console.print(
             "No console: the embedded nullchain has none (-c works with --backend nullchain "
             "or a live -n NETWORK).",
             soft_wrap=True,
         )
-    with Progress(
+    # the bar appears with the first step, so a backend or network that cannot start
+    # leaves its one line alone on the screen
+    progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
-    ) as progress:
-        task = progress.add_task(f"{args.scenario} seed {args.seed}", total=None)
-
-        def on_step(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        try:
-            if args.network is not None:
-                record = deploy(
-                    args.scenario,
-                    args.network.lower(),
-                    steps=args.steps or DEPLOY_STEPS,
-                    seed=args.seed,
-                    on_step=on_step,
-                    market_name=args.market_name,
-                    console=with_console,
-                )
-            else:
-                record = run_scenario(
-                    args.scenario,
-                    seed=args.seed,
-                    steps=args.steps,
-                    step_length_seconds=args.step_length,
-                    backend=args.backend,
-                    on_step=on_step,
-                    market_name=args.market_name,
-                    console=with_console,
-                )
-        except (BackendUnavailableError, DeployError) as error:
-            console.print(f"[red]{error}[/red]")
-            return 2
-    expectations = SCENARIOS[args.scenario]().expectations
-    results = check_all(record, expectations)
-    page = write_report(
-        record,
-        results,
-        report_folder(Path(args.run_logs), args.scenario, args.seed, record.backend),
     )
-    table = Table(title=f"{args.scenario}: invariants")
+    task = progress.add_task(f"{args.scenario} seed {args.seed}", total=None)
+
+    def on_step(done: int, total: int) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=done, total=total)
+        stop.check(done, total)
+
+    def end_bar() -> None:
+        if progress.live.is_started:  # stopping a bar never shown would print a blank line
+            progress.stop()
+
+    stop.simulating = True
+    try:
+        if args.network is not None:
+            return deploy(
+                args.scenario,
+                args.network,
+                steps=args.steps or DEPLOY_STEPS,
+                step_length_seconds=args.step_length,
+                seed=args.seed,
+                on_step=on_step,
+                market_name=args.market_name,
+                console=with_console,
+            )
+        return run_scenario(
+            args.scenario,
+            seed=args.seed,
+            steps=args.steps,
+            step_length_seconds=args.step_length,
+            backend=backend,
+            on_step=on_step,
+            market_name=args.market_name,
+            console=with_console,
+        )
+    except (BackendUnavailableError, DeployError) as error:
+        end_bar()
+        Console(stderr=True).print(f"[red]{error}[/red]", soft_wrap=True)
+        return 2
+    except RunInterrupted:  # a second signal while the service started or stopped
+        end_bar()
+        Console(stderr=True).print("interrupted before a step could be recorded; no report")
+        return stop.exit_status
+    finally:
+        stop.simulating = False
+        end_bar()
+
+
+def _print_results(
+    console: Console, scenario: str, record: RunRecord, results: list[InvariantResult]
+) -> None:
+    from rich.table import Table
+
+    from devops.reports import interruption_note, steps_judged
+
+    note = interruption_note(record)
+    title = f"{scenario}: invariants"
+    if note is not None:
+        title += f" ({note})"
+        console.print(f"[yellow]{note}[/yellow]: the checks judge {steps_judged(record)}")
+    table = Table(title=title)
     for column in ("", "invariant", "figure", "threshold", "detail"):
         table.add_column(column)
     for r in results:
@@ -104,7 +208,34 @@ def main(argv: list[str] | None = None) -> int:
             r.message,
         )
     console.print(table)
-    console.print(f"report: {page}")
+
+
+def _run(args: argparse.Namespace, stop: StopSignals) -> int:
+    from rich.console import Console
+
+    from devops.pipeline import check_and_report
+    from devops.registry import SCENARIOS
+    from devops.reports import interruption_note
+
+    console = Console()
+    outcome = _simulate(args, stop, console)
+    if isinstance(outcome, int):
+        return outcome
+    record = outcome
+    if stop.raised:  # the run ended because it was asked to; say so instead of the exception
+        record = replace(record, interrupted=True)
+        record = replace(record, error=interruption_note(record))
+    judged = check_and_report(record, SCENARIOS[args.scenario]().expectations, args.run_logs)
+    results = judged.results
+    _print_results(console, args.scenario, record, results)
+    if judged.report_error is not None:
+        Console(stderr=True).print(f"[red]{judged.report_error}[/red]", soft_wrap=True)
+    else:
+        console.print(f"report: {judged.page}", soft_wrap=True)
+    if stop.requested:
+        if not stop.raised:
+            console.print("interrupted after the last step; the report is complete")
+        return stop.exit_status
     return 0 if all(r.passed for r in results) else 1
 
 

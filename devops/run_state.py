@@ -54,3 +54,6 @@ class RunRecord:
     maker_upper_boundary: float
     states: tuple[StepState, ...] = field(default_factory=tuple)
     error: str | None = None  # set when the run stopped early, with the reason
+    interrupted: bool = False  # stopped by the user (a signal); `error` says at which step
+    # agent errors raised in the step that did not finish (a simulation stops at one)
+    unrecorded_agent_errors: tuple[str, ...] = ()

@@ -18,11 +18,11 @@ import numpy as np
 import vega_sim.proto.vega as vega_protos
 
 from devops import wallet
+from devops.network_figures import NetworkFigures
+from devops.options import BACKENDS
 from devops.registry import SCENARIOS
 from devops.run_state import PartyState, RunRecord, StepState
 from devops.scenario import DevOpsScenario
-
-BACKENDS = ("embedded", "nullchain")
 
 
 class BackendUnavailableError(RuntimeError):
@@ -33,8 +33,12 @@ def open_backend(backend: str, seed: int, console: bool = False) -> AbstractCont
     """The service to simulate on; `console` asks vega-sim's nullchain for its console."""
     if backend == "embedded":
         from devops.nullchain import EmbeddedVegaService
+        from devops.nullchain.retention import HARNESS
 
-        return EmbeddedVegaService(seed=seed, transactions_per_block=4096, seconds_per_block=1)
+        # bounded history, so a long run's memory and step time stay flat
+        return EmbeddedVegaService(
+            seed=seed, transactions_per_block=4096, seconds_per_block=1, retention=HARNESS
+        )
     if backend == "nullchain":
         import shutil
 
@@ -55,7 +59,13 @@ def open_backend(backend: str, seed: int, console: bool = False) -> AbstractCont
 
 
 class StepRecorder:
-    """Called at the end of every step; builds the `StepState` list."""
+    """Called at the end of every step; builds the `StepState` list.
+
+    Market, positions and accounts are read through vega-sim's API. Money and
+    close-outs come from the embedded data node when it is there (every account
+    of the asset against net deposits, exactly); on any other backend they are
+    measured as a network client can, per agent, by `NetworkFigures`.
+    """
 
     def __init__(self, scenario: DevOpsScenario, vega: Any) -> None:
         self.scenario = scenario
@@ -65,17 +75,22 @@ class StepRecorder:
         self._asset_id: str | None = None
         self._seen_close_outs = 0
         self._names = wallet.all_key_names()
+        self._keys: dict[str, str] | None = None
+        self._network: NetworkFigures | None = None
+        self._last_time: int | None = None
 
     def _party_names(self) -> dict[str, str]:
-        keys = {}
-        for name in self._names:
-            try:
-                keys[self.vega.wallet.public_key(name=name, wallet_name=wallet.wallet_name())] = (
-                    name
-                )
-            except KeyError:
-                continue
-        return keys
+        """Public key to key name, for every agent key the wallet has."""
+        if self._keys is None:
+            keys = {}
+            for name in (*self._names, *(getattr(self.scenario, "agents", None) or {})):
+                try:
+                    key = self.vega.wallet.public_key(name=name, wallet_name=wallet.wallet_name())
+                except KeyError:
+                    continue
+                keys[key] = name
+            self._keys = keys
+        return self._keys
 
     def __call__(self) -> None:
         vega = self.vega
@@ -98,7 +113,10 @@ class StepRecorder:
             volume = float(position.open_volume) if position is not None else 0.0
             parties.append(PartyState(name, volume, float(account.margin), float(account.general)))
         step = len(self.states)
-        close_outs, total, deposits = self._embedded_figures(asset_id)
+        if getattr(vega, "store", None) is not None:
+            close_outs, total, deposits = self._embedded_figures(asset_id)
+        else:
+            close_outs, total, deposits = self._network_figures(market_id, asset_id)
         self.states.append(
             StepState(
                 step=step,
@@ -113,13 +131,12 @@ class StepRecorder:
                 close_outs=close_outs,
                 total_balance=total,
                 net_deposits=deposits,
+                agent_errors=self.scenario.agent_errors.drain(),
             )
         )
 
     def _embedded_figures(self, asset_id: str) -> tuple[tuple[str, ...], int, int]:
-        store = getattr(self.vega, "store", None)
-        if store is None:
-            return (), -1, -1  # not measurable on this backend
+        store = self.vega.store
         fresh = store.close_outs[self._seen_close_outs :]
         names = self._party_names() if fresh else {}
         self._seen_close_outs = len(store.close_outs)
@@ -128,6 +145,22 @@ class StepRecorder:
             tuple(names.get(party, party) for _, _, party in fresh),
             collateral.total(asset_id),
             collateral.net_deposits.get(asset_id, 0),
+        )
+
+    def _network_figures(self, market_id: str, asset_id: str) -> tuple[tuple[str, ...], int, int]:
+        """Close-outs since the last step, and the agents' money against their ledger."""
+        names = self._party_names()
+        if self._network is None:
+            self._network = NetworkFigures(self.vega, market_id, asset_id, names)
+        money = self._network.money()
+        closed: list[str] = []
+        if self._last_time is not None:
+            closed = self._network.close_outs(self._last_time, money.vega_time)
+        self._last_time = money.vega_time
+        return (
+            tuple(names.get(party, party) for party in closed),
+            sum(money.balances.values()),
+            sum(money.expected.values()),
         )
 
 
@@ -223,4 +256,9 @@ def simulate(
                 f"step {step}: {type(failure).__name__}: {failure} "
                 f"(at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
             )
-    return replace(record, states=tuple(recorder.states), error=error)
+    return replace(
+        record,
+        states=tuple(recorder.states),
+        error=error,
+        unrecorded_agent_errors=scenario.agent_errors.drain(),
+    )

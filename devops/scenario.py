@@ -40,6 +40,7 @@ from vega_sim.scenario.constants import Network
 from vega_sim.scenario.scenario import Scenario
 
 from devops import wallet
+from devops.agent_errors import AgentErrorLog
 from devops.expectations import ScenarioExpectations
 from devops.parameters import (
     AuctionTraderArgs,
@@ -105,6 +106,7 @@ class _NetworkEnvironment(NetworkEnvironment):
         )
 
     def step(self, vega: Any) -> None:
+        vega.stepping = True  # from here on, a wait is a wait (see devops.deploy.NetworkService)
         super().step(vega)
         if self._step_end_callback is not None:
             self._step_end_callback()
@@ -147,6 +149,8 @@ class DevOpsScenario(Scenario):
         self.price_process: list[float] | LivePrice = []
         # called after every step, in order, e.g. by a runner recording the market
         self.step_callbacks: list[Callable[[], None]] = []
+        # every exception an agent raises while stepping, read by the recorder each step
+        self.agent_errors = AgentErrorLog()
         self.network_mode = False
         self._random_state: np.random.RandomState | None = None
         self.validate()
@@ -360,6 +364,8 @@ class DevOpsScenario(Scenario):
                     random_state=trader_state(),
                 )
             )
+        for agent in agents:
+            self.agent_errors.watch(agent)
         return {agent.key_name: agent for agent in agents}  # type: ignore[attr-defined]
 
     def _market_config(self) -> MarketConfig:

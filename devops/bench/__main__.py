@@ -1,11 +1,16 @@
-"""`python -m devops.bench [all|engine|service]`: benchmark figures as `name value unit` lines."""
+"""`python -m devops.bench [all|engine|service|scenario|long]`: figures as `name value unit` lines.
+
+`long` (not part of `all`: it takes many minutes) runs ETHUSD for 1,000 and 10,000 steps,
+each in a fresh process, and prints both peak memories, their ratio, and the 10,000-step
+run's last 1,000 steps' wall time over its first 1,000's (see `devops.bench.long_run`).
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
 
-from devops.bench import engine_bench, scenario_bench, service_bench
+from devops.bench import engine_bench, long_run, scenario_bench, service_bench
 
 Figure = tuple[str, Callable[[], float], str]
 
@@ -52,7 +57,10 @@ def _scenario_figures() -> list[tuple[str, float, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devops.bench", description=__doc__)
     parser.add_argument(
-        "suite", nargs="?", default="all", choices=["all", "engine", "service", "scenario"]
+        "suite",
+        nargs="?",
+        default="all",
+        choices=["all", "engine", "service", "scenario", "long"],
     )
     suite = parser.parse_args(argv).suite
     figures = (ENGINE if suite in ("all", "engine") else []) + (
@@ -62,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name} {measure():.0f} {unit}", flush=True)
     if suite in ("all", "scenario"):
         for name, value, unit in _scenario_figures():
+            print(f"{name} {value:.2f} {unit}", flush=True)
+    if suite == "long":
+        for name, value, unit in long_run.long_figures():
             print(f"{name} {value:.2f} {unit}", flush=True)
     return 0
 

@@ -1,6 +1,8 @@
 """The list of Vega scenarios that do not pass yet, one line each with its reason.
 
-Format: `<scenario id> | <reason>`; `#` starts a comment. `python -m
+Format: `<scenario id> | <reason>`; `#` starts a comment. A reason starts with
+where the scenario fails (`line N:` or `at scenario end:`), and a listed scenario
+must fail exactly there: failing at another step fails the run. `python -m
 devops.fidelity.expectations --update` rewrites the file from a run's failures.
 """
 
@@ -12,6 +14,26 @@ import sys
 from pathlib import Path
 
 FILE = Path(__file__).resolve().parents[2] / "tests" / "fidelity" / "expectations.txt"
+
+
+class ListedFailure(AssertionError):
+    """A listed scenario failed where its line in the expectations says it fails."""
+
+
+def failing_location(reason: str) -> str:
+    """Where a reason says the scenario fails: `line N` or `at scenario end` (else the text)."""
+    return reason.split(":", 1)[0].strip()
+
+
+def check_listed(location: str, message: str, reason: str) -> None:
+    """Raise ListedFailure when the failure is where `reason` lists it, else a plain error."""
+    listed = failing_location(reason)
+    if location == listed:
+        raise ListedFailure(message)
+    raise AssertionError(
+        f"listed as failing at {listed}, but fails at {location}; update its line in "
+        f"tests/fidelity/expectations.txt if this is expected:\n{message}"
+    )
 
 
 def read(path: Path = FILE) -> dict[str, str]:

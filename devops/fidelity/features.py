@@ -1,6 +1,7 @@
 """Reading Vega's Gherkin feature files into scenarios of plain steps.
 
-Backgrounds are prepended to every scenario; scenario outlines are expanded
+Backgrounds are prepended to every scenario (a `Rule:`'s background after the
+feature's); scenarios inside `Rule:` blocks are kept; scenario outlines are expanded
 once per example row, with `<placeholders>` substituted in step text and tables.
 """
 
@@ -61,7 +62,6 @@ def load_feature(path: Path, root: Path) -> list[Scenario]:
     if not feature:
         return []
     relative = path.relative_to(root).as_posix()
-    background: list[dict] = []
     scenarios: list[Scenario] = []
     seen: dict[str, int] = {}
 
@@ -71,22 +71,23 @@ def load_feature(path: Path, root: Path) -> list[Scenario]:
         unique = name if count == 0 else f"{name} [{count + 1}]"
         scenarios.append(Scenario(relative, unique, tuple(steps), line))
 
-    for child in feature["children"]:
-        if "background" in child:
-            background = child["background"]["steps"]
-            continue
-        scenario = child.get("scenario")
-        if scenario is None:
-            continue
-        name = scenario["name"].strip() or f"line {scenario['location']['line']}"
-        examples = scenario.get("examples") or []
+    def walk(children: list[dict], background: list[dict]) -> None:
+        """Scenarios of a feature or of a `Rule:`; a rule's background follows the feature's."""
+        for child in children:
+            if "background" in child:
+                background = background + child["background"]["steps"]
+            elif "rule" in child:
+                walk(child["rule"]["children"], background)
+            elif child.get("scenario") is not None:
+                scenario(child["scenario"], background)
+
+    def scenario(raw: dict, background: list[dict]) -> None:
+        name = raw["name"].strip() or f"line {raw['location']['line']}"
+        examples = raw.get("examples") or []
         if not examples:
-            add(
-                name,
-                _steps(background, {}) + _steps(scenario["steps"], {}),
-                scenario["location"]["line"],
-            )
-            continue
+            steps = _steps(background, {}) + _steps(raw["steps"], {})
+            add(name, steps, raw["location"]["line"])
+            return
         for example in examples:
             header = [cell["value"] for cell in example["tableHeader"]["cells"]]
             for row in example["tableBody"]:
@@ -94,9 +95,11 @@ def load_feature(path: Path, root: Path) -> list[Scenario]:
                 label = ", ".join(f"{k}={v}" for k, v in values.items())
                 add(
                     f"{name} ({label})",
-                    _steps(background, values) + _steps(scenario["steps"], values),
+                    _steps(background, values) + _steps(raw["steps"], values),
                     row["location"]["line"],
                 )
+
+    walk(feature["children"], [])
     return scenarios
 
 

@@ -72,9 +72,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for scenario in scenarios:
         marks = []
         if scenario.id in expected:
-            marks.append(pytest.mark.xfail(strict=True, reason=expected[scenario.id]))
+            marks.append(
+                pytest.mark.xfail(
+                    strict=True, reason=expected[scenario.id], raises=expectations.ListedFailure
+                )
+            )
         params.append(pytest.param(scenario, marks=marks, id=scenario.id))
     metafunc.parametrize("vega_scenario", params)
+
+
+@pytest.fixture
+def listed_failure(request: pytest.FixtureRequest) -> str | None:
+    """The expectations list's reason for the current scenario, or None when it must pass."""
+    marker = request.node.get_closest_marker("xfail")
+    return marker.kwargs.get("reason") if marker is not None else None
 
 
 class _Tally:
@@ -125,7 +136,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.failed and not hasattr(report, "wasxfail"):
         text = str(report.longrepr).strip().splitlines()
         errors = [line.strip()[1:].strip() for line in text if line.strip().startswith("E ")]
-        reason = " / ".join(errors[:2]).replace("devops.fidelity.table.StepError: ", "")
+        reason = " / ".join(errors[:2])
+        for prefix in ("devops.fidelity.runner.ScenarioFailure: ", "devops.fidelity.table.StepError: "):
+            reason = reason.replace(prefix, "")
         tally.failures[scenario_id] = reason[:240] or "failed"
     elif hasattr(report, "wasxfail") and report.skipped:
         tally.failures[scenario_id] = report.wasxfail

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 # Importing the step modules registers their steps.
-from devops.fidelity import steps_checks, steps_setup, steps_trading  # noqa: F401
+from devops.fidelity import (  # noqa: F401
+    steps_banking,
+    steps_checks,
+    steps_delegation,
+    steps_order_checks,
+    steps_setup,
+    steps_succession,
+    steps_trading,
+)
 from devops.fidelity.features import Scenario
 from devops.fidelity.named_defaults import NamedDefaults
 from devops.fidelity.registry import run_step
@@ -30,8 +38,16 @@ def _defaults(folder: Path) -> NamedDefaults:
     )
 
 
+class ScenarioFailure(StepError):
+    """A scenario's first failing step: where it failed (`line N` or `at scenario end`) and why."""
+
+    def __init__(self, location: str, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+
+
 def run_scenario(scenario: Scenario, defaults_folder: Path) -> None:
-    """Run every step; the first failing one raises with its line and text."""
+    """Run every step; the first failing one raises a ScenarioFailure with its line and text."""
     world = World(_defaults(defaults_folder))
     for current in scenario.steps:
         world.begin_step()
@@ -39,8 +55,8 @@ def run_scenario(scenario: Scenario, defaults_folder: Path) -> None:
             run_step(world, current)
             world.reconcile()
         except StepError as error:
-            raise StepError(f"line {current.line}: {current.text}\n  {error}") from None
+            raise ScenarioFailure(f"line {current.line}", f"{current.text}\n  {error}") from None
     try:
         world.check_net_deposits()
     except StepError as error:
-        raise StepError(f"at scenario end: {error}") from None
+        raise ScenarioFailure("at scenario end", str(error)) from None

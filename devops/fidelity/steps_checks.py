@@ -1,4 +1,8 @@
-"""Steps that assert: balances, margins, positions, market data, trades, transfers, orders."""
+"""Steps that assert: balances, margins, positions, market data, trades and transfers.
+
+Each reads what Vega's step reads (the engine's state, or the events since the
+last "clear all events") and compares each column Vega compares, as Vega does.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ from decimal import Decimal
 
 from devops.fidelity.registry import step
 from devops.fidelity.steps_trading import side
-from devops.fidelity.table import StepError, expect, rows
+from devops.fidelity.table import Row, StepError, expect, parse_decimal, parse_int, rows
 from devops.fidelity.world import World
-from devops.nullchain.core.types import (
-    AccountType,
-    OrderStatus,
-)
+from devops.nullchain.core.bus import EventType
+from devops.nullchain.core.collateral import account_id
+from devops.nullchain.core.types import AccountType, OrderStatus, Trade
+from devops.nullchain.core.vega_decimal import vega_text
 
 Table = tuple[tuple[str, ...], ...]
 
@@ -49,19 +53,27 @@ def mark_price(world: World, table: Table, price: str, market_id: str) -> None:
 
 @step(r"^the parties should have the following account balances:$")
 def account_balances(world: World, table: Table) -> None:
-    for row in rows(table):
+    """Balances compare as text; an account the party does not have fails the row."""
+    collateral = world.engine.collateral
+    optional = ("market id", "margin", "general", "bond")
+    for row in rows(table, ("party", "asset"), optional):
         party, asset = row.str("party"), row.str("asset")
         market = row.str("market id", "")
-        checks = (
-            ("general", AccountType.GENERAL, ""),
-            ("margin", AccountType.MARGIN, market),
-            ("bond", AccountType.BOND, market),
-        )
-        for column, kind, account_market in checks:
-            if row.optional(column) is None:
+        for column, kind in (
+            ("general", AccountType.GENERAL),
+            ("margin", AccountType.MARGIN),
+            ("bond", AccountType.BOND),
+        ):
+            wanted = row.optional(column)
+            if wanted is None:
                 continue
-            actual = _balance(world, party, asset, account_market, kind)
-            expect(f"{party} {column} account ({asset}, {market})", row.int(column), actual)
+            if kind != AccountType.GENERAL and not market:
+                raise StepError(f"market id must be specified when expected {column} is supplied")
+            account_market = "" if kind == AccountType.GENERAL else market
+            account = collateral.find(account_market, party, asset, kind)
+            if account is None:
+                raise StepError(f"party {party} has no {column} account ({asset}, {market})")
+            expect(f"{party} {column} account ({asset}, {market})", wanted, account.balance)
 
 
 @step(r"^\"([^\"]*)\" should have general account balance of \"([^\"]*)\" for asset \"([^\"]*)\"$")
@@ -73,11 +85,16 @@ def general_balance(world: World, table: Table, party: str, amount: str, asset: 
 
 @step(r"^the parties should have the following margin levels:$")
 def margin_levels(world: World, table: Table) -> None:
-    for row in rows(table):
+    """The levels of the party's latest MARGIN_LEVELS event since events were last cleared."""
+    latest = {(m.party, m.market_id): m for m in world.payloads(EventType.MARGIN_LEVELS)}
+    required = ("party", "market id", "maintenance")
+    for row in rows(table, required, ("search", "initial", "release")):
         party, market_id = row.str("party"), row.str("market id")
-        levels = world.engine.margin_levels(party, market_id)
+        levels = latest.get((party, market_id))
         if levels is None:
-            raise StepError(f"no margin levels for {party} in {market_id}")
+            raise StepError(
+                f"couldn't get margin levels for party({party}) and market({market_id})"
+            )
         for column, value in (
             ("maintenance", levels.maintenance),
             ("search", levels.search),
@@ -88,28 +105,47 @@ def margin_levels(world: World, table: Table) -> None:
                 expect(f"{party} {column} margin", row.int(column), value)
 
 
+_POSITION_STATUSES = {
+    "POSITION_STATUS_UNSPECIFIED",
+    "POSITION_STATUS_ORDERS_CLOSED",
+    "POSITION_STATUS_CLOSED_OUT",
+    "POSITION_STATUS_DISTRESSED",
+}
+
+
 @step(r"^the parties should have the following profit and loss:$")
 def profit_and_loss(world: World, table: Table) -> None:
-    for row in rows(table):
+    """Exactly one position, its figures equal as decimals, and its status when a row names one."""
+    required = ("party", "volume", "unrealised pnl", "realised pnl")
+    for row in rows(table, required, ("status",)):
         party = row.str("party")
+        volume = parse_int(row.str("volume"), "volume")
+        unrealised = parse_decimal(row.str("unrealised pnl"), "unrealised pnl")
+        realised = parse_decimal(row.str("realised pnl"), "realised pnl")
         records = world.positions.of_party(party)
-        market_id = row.optional("market id")
-        if market_id:
-            records = [r for r in records if r.market_id == market_id]
         if not records:
-            if (
-                row.int("volume") == 0
-                and row.decimal("realised pnl") == 0
-                and row.decimal("unrealised pnl") == 0
-            ):
-                continue
-            raise StepError(f"no position for party {party}")
+            raise StepError(f"party do not have a position, party({party})")
+        if len(records) != 1:
+            raise StepError(f"party {party} has {len(records)} positions, expected one")
         record = records[0]
-        expect(f"{party} volume", row.int("volume"), record.open_volume)
-        expect(f"{party} unrealised pnl", row.int("unrealised pnl"), record.unrealised)
-        expect(f"{party} realised pnl", row.int("realised pnl"), record.realised)
+        _same(f"{party} volume", volume, record.open_volume)
+        _same(f"{party} unrealised pnl", unrealised, record.unrealised)
+        _same(f"{party} realised pnl", realised, record.realised)
+        status = row.optional("status")
+        if status is not None:
+            if status not in _POSITION_STATUSES:
+                raise StepError(f"invalid position status {status!r}")
+            expect(f"{party} position status", status, f"POSITION_STATUS_{record.status}")
 
 
+def _same(what: str, expected: Decimal | int, actual: int) -> None:
+    """Numbers compared by value, as Vega's Decimal.Equals compares them."""
+    if Decimal(expected) != Decimal(actual):
+        raise StepError(f"{what}: expected {expected}, got {actual}")
+
+
+# Market data columns compared as Vega's mappedMD compares them: the first row that
+# sets a column gives its expected value.
 _DATA_COLUMNS = {
     "mark price": "mark_price",
     "last traded price": "last_traded_price",
@@ -131,51 +167,98 @@ _DATA_COLUMNS = {
     "market value proxy": "market_value_proxy",
     "timestamp": "timestamp",
     "auction start": "auction_start",
+    "market": "market_id",
 }
+_ENUM_COLUMNS = {
+    "trading mode": ("trading_mode", "TRADING_MODE_"),
+    "auction trigger": ("trigger", "AUCTION_TRIGGER_"),
+    "extension trigger": ("extension_trigger", "AUCTION_TRIGGER_"),
+}
+_MARKET_DATA_OPTIONAL = (
+    *_DATA_COLUMNS,
+    *_ENUM_COLUMNS,
+    "auction end",
+    "horizon",
+    "ref price",
+    "min bound",
+    "max bound",
+    "average entry valuation",
+    "party",
+    "equity share",
+)
+
+
+def _first(table_rows: list[Row], column: str) -> str | None:
+    return next((r.optional(column) for r in table_rows if r.optional(column) is not None), None)
 
 
 @step(r"^the market data for the market \"([^\"]+)\" should be:$")
 def market_data(world: World, table: Table, market_id: str) -> None:
     _market(world, market_id)
     data = world.engine.market_data(market_id)
-    for row in rows(table):
-        for column, attribute in _DATA_COLUMNS.items():
-            if row.optional(column) is not None:
-                expect(f"market data {column}", row.int(column), getattr(data, attribute))
-        if row.optional("auction end") is not None:
-            end = row.int("auction end")
-            if end < data.auction_start:
-                end = data.auction_start + end * 1_000_000_000
-            expect("market data auction end", end, data.auction_end)
-        if row.optional("trading mode") is not None:
-            expect(
-                "trading mode", row.str("trading mode"), f"TRADING_MODE_{data.trading_mode.name}"
+    table_rows = rows(table, (), _MARKET_DATA_OPTIONAL)
+    for column, attribute in _DATA_COLUMNS.items():
+        wanted = _first(table_rows, column)
+        if wanted is not None:
+            actual = getattr(data, attribute, None)
+            if column == "market":
+                expect(f"market data {column}", wanted, actual)
+            else:
+                expect(f"market data {column}", parse_int(wanted, column), actual)
+    end = _first(table_rows, "auction end")
+    if end is not None:
+        wanted_end = parse_int(end, "auction end")
+        if wanted_end < data.auction_start:  # a duration: the auction lasts that many seconds
+            wanted_end = data.auction_start + wanted_end * 1_000_000_000
+        expect("market data auction end", wanted_end, data.auction_end)
+    for column, (attribute, prefix) in _ENUM_COLUMNS.items():
+        wanted = _first(table_rows, column)
+        if wanted is not None:
+            expect(column, wanted, f"{prefix}{getattr(data, attribute).name}")
+    _check_price_bounds(data, table_rows)
+    _check_fee_shares(data, table_rows)
+
+
+def _check_price_bounds(data, table_rows: list[Row]) -> None:
+    """Every row names a horizon (else Vega skips the check); the first bound of it must match."""
+    if not all(r.optional("horizon") is not None for r in table_rows):
+        return
+    for row in table_rows:
+        horizon = parse_int(row.str("horizon"), "horizon")
+        bound = next(
+            (b for b in data.price_monitoring_bounds if b.trigger.horizon == horizon), None
+        )
+        if bound is None:
+            raise StepError(f"no price bound for horizon {horizon} found")
+        wanted = (parse_int(row.str("min bound"), "min bound"), row.int("max bound"))
+        got = (bound.min_valid_price, bound.max_valid_price)
+        reference = row.decimal("ref price", Decimal(0))
+        if wanted != got or (reference != 0 and reference != Decimal(bound.reference_price)):
+            raise StepError(
+                f"expected price bounds {wanted} (ref price={reference}) for horizon {horizon}, "
+                f"instead got {got} (ref price={bound.reference_price})"
             )
-        for column, value in (
-            ("auction trigger", data.trigger),
-            ("extension trigger", data.extension_trigger),
-        ):
-            if row.optional(column) is not None:
-                expect(column, row.str(column), f"AUCTION_TRIGGER_{value.name}")
-        if row.optional("horizon") is not None:
-            bounds = [
-                b for b in data.price_monitoring_bounds if b.trigger.horizon == row.int("horizon")
-            ]
-            if not bounds:
-                raise StepError(f"no price monitoring bound with horizon {row.int('horizon')}")
-            bound = bounds[0]
-            if row.optional("min bound") is not None:
-                expect("min bound", row.int("min bound"), bound.min_valid_price)
-            if row.optional("max bound") is not None:
-                expect("max bound", row.int("max bound"), bound.max_valid_price)
-            if row.optional("ref price") is not None:
-                expect("ref price", row.int("ref price"), int(bound.reference_price))
+
+
+def _check_fee_shares(data, table_rows: list[Row]) -> None:
+    """Every row names an average entry valuation (else Vega skips the check)."""
+    if not all(r.has("average entry valuation") for r in table_rows):
+        return
+    for row in table_rows:
+        party = row.str("party")
+        share = next((s for s in data.liquidity_provider_fee_shares if s.party == party), None)
+        if share is None:
+            raise StepError(f"no LP fee share found for party {party}")
+        wanted = (row.str("average entry valuation"), row.str("equity share"))
+        got = (vega_text(share.average_entry_valuation), vega_text(share.equity_like_share))
+        if wanted != got:
+            raise StepError(f"LP fee share of {party}: expected {wanted}, got {got}")
 
 
 @step(r"^the price monitoring bounds for the market \"([^\"]*)\" should be:$")
 def price_monitoring_bounds(world: World, table: Table, market_id: str) -> None:
     bounds = world.engine.market_data(market_id).price_monitoring_bounds
-    for row in rows(table):
+    for row in rows(table, ("min bound", "max bound")):
         wanted = (row.int("min bound"), row.int("max bound"))
         found = [(b.min_valid_price, b.max_valid_price) for b in bounds]
         if wanted not in found:
@@ -184,26 +267,77 @@ def price_monitoring_bounds(world: World, table: Table, market_id: str) -> None:
 
 @step(r"^the order book should have the following volumes for market \"([^\"]*)\":$")
 def book_volumes(world: World, table: Table, market_id: str) -> None:
-    for row in rows(table):
-        actual = world.engine.orderbook_volume(market_id, side(row.str("side")), row.int("price"))
+    """Vega's GetBookDepth: each order's latest event, if ACTIVE, adds its remaining volume
+    at its market-precision price (so two asset prices may share one market price)."""
+    active: dict[str, object] = {}
+    for event in world.events:
+        order = event.payload
+        if event.type is not EventType.ORDER or order.market_id != market_id:
+            continue
+        if order.status == OrderStatus.ACTIVE:
+            active[order.id] = order
+        else:
+            active.pop(order.id, None)
+    for row in rows(table, ("volume", "price", "side")):
+        wanted_side, price = side(row.str("side")), row.int("price")
+        actual = sum(
+            o.remaining
+            for o in active.values()
+            if o.side == wanted_side and o.original_price == price
+        )
         expect(f"{row.str('side')} volume at {row.str('price')}", row.int("volume"), actual)
+
+
+_TRADE_OPTIONAL = (
+    "aggressor side",
+    "buyer fee",
+    "seller fee",
+    "infrastructure fee",
+    "liquidity fee",
+    "maker fee",
+)
+
+
+def _fee_total(fee: dict[str, int]) -> int:
+    return sum(fee.values())
+
+
+def _both(trade: Trade, name: str) -> int:
+    return trade.buyer_fee.get(name, 0) + trade.seller_fee.get(name, 0)
+
+
+# Each optional fee column: how a trade's value for it is read.
+_FEE_COLUMNS = {
+    "buyer fee": lambda t: _fee_total(t.buyer_fee),
+    "seller fee": lambda t: _fee_total(t.seller_fee),
+    "infrastructure fee": lambda t: _both(t, "infrastructure_fee"),
+    "maker fee": lambda t: _both(t, "maker_fee"),
+    "liquidity fee": lambda t: _both(t, "liquidity_fee"),
+}
 
 
 @step(r"^the following trades should be executed:$")
 def trades_executed(world: World, table: Table) -> None:
-    for row in rows(table):
-        matches = [
-            t
+    """A trade with the row's parties, price and size, and every aggressor or fee it names."""
+    for row in rows(table, ("buyer", "seller", "price", "size"), _TRADE_OPTIONAL):
+        buyer, seller = row.str("buyer"), row.str("seller")
+        price, size = row.int("price"), row.int("size")
+        aggressor = side(row.str("aggressor side")) if row.optional("aggressor side") else None
+        fees = {c: row.int(c) for c in _FEE_COLUMNS if row.optional(c) is not None}
+        if not any(
+            t.buyer == buyer
+            and t.seller == seller
+            and t.market_price == price
+            and t.size == size
+            and (aggressor is None or t.aggressor == aggressor)
+            and all(_FEE_COLUMNS[c](t) == v for c, v in fees.items())
             for t in world.trades
-            if t.buyer == row.str("buyer")
-            and t.seller == row.str("seller")
-            and t.market_price == row.int("price")
-            and t.size == row.int("size")
-        ]
-        if not matches:
+        ):
             raise StepError(
-                f"no trade of {row.str('size')} at {row.str('price')} from {row.str('seller')} "
-                f"to {row.str('buyer')}"
+                f"expecting trade was missing: buyer({buyer}), seller({seller}), "
+                f"price({price}), volume({size})"
+                + (f", aggressor {row.str('aggressor side')}" if aggressor else "")
+                + (f", fees {fees}" if fees else "")
             )
 
 
@@ -213,45 +347,49 @@ def auction_traded(world: World, table: Table, volume: str, price: str) -> None:
     for trade in world.trades:
         if trade.timestamp > world.now:
             continue
-        if trade.market_price != int(price):
+        if trade.market_price != parse_int(price):
             raise StepError(f"expected trades at price {price}, saw {trade.market_price}")
         seen += trade.size
-    expect("auction traded volume", volume, seen)
+    expect("auction traded volume", parse_int(volume), seen)
 
 
 @step(r"^the following transfers should happen:$")
 def transfers(world: World, table: Table) -> None:
-    """Each row is one ledger entry between two accounts, identified as Vega identifies them."""
-    entries = [e for m in world.ledger for e in m.entries]
-    for row in rows(table):
-        market_id = row.str("market id", "")
-        wanted_from = _account_key(row.str("from"), row.str("from account"), market_id)
-        wanted_to = _account_key(row.str("to"), row.str("to account"), market_id)
+    """Each row one ledger entry between accounts named as Vega's AccountID names them.
+
+    Entries are those since the last clear; a passing check clears them, as Vega's does.
+    """
+    entries = [e for m in world.payloads(EventType.LEDGER_MOVEMENTS) for e in m.entries]
+    required = ("from", "from account", "to", "to account", "market id", "amount", "asset")
+    for row in rows(table, required):
+        market_id, asset = row.str("market id"), row.str("asset")
+        wanted_from = _vega_account_id(market_id, row.str("from"), asset, row.str("from account"))
+        wanted_to = _vega_account_id(market_id, row.str("to"), asset, row.str("to account"))
+        amount = row.int("amount")
         amounts = [
             e.amount
             for e in entries
-            if _entry_key(e.from_account) == wanted_from and _entry_key(e.to_account) == wanted_to
+            if e.from_account.id == wanted_from and e.to_account.id == wanted_to
         ]
-        if row.int("amount") not in amounts:
+        if amount not in amounts:
             raise StepError(
-                f"no transfer of {row.str('amount')} from {row.str('from')} "
+                f"no transfer of {amount} {asset} from {row.str('from')} "
                 f"{row.str('from account')} to {row.str('to')} {row.str('to account')} "
                 f"(saw {amounts})"
             )
+    world.reset_type(EventType.LEDGER_MOVEMENTS)
 
 
-_ASSET_LEVEL = {AccountType.GENERAL, AccountType.FEES_INFRASTRUCTURE, AccountType.EXTERNAL}
-
-
-def _account_key(owner: str, account_type: str, market_id: str) -> tuple[str, AccountType, str]:
-    kind = _ACCOUNT_TYPES[account_type]
-    network_owned = owner in ("", "market", "*")
-    return ("*" if network_owned else owner, kind, "" if kind in _ASSET_LEVEL else market_id)
-
-
-def _entry_key(account) -> tuple[str, AccountType, str]:
-    market_id = "" if account.type in _ASSET_LEVEL else account.market_id
-    return (account.owner, account.type, market_id)
+def _vega_account_id(market_id: str, owner: str, asset: str, account_type: str) -> str:
+    """Vega's step AccountID: general and infrastructure accounts have no market; `market` is the network."""
+    kind = _ACCOUNT_TYPES.get(account_type)
+    if kind is None:
+        raise StepError(f"invalid account type {account_type!r}")
+    if kind in (AccountType.GENERAL, AccountType.FEES_INFRASTRUCTURE):
+        market_id = ""
+    if owner == "market":
+        owner = ""
+    return account_id(market_id, owner, asset, kind)
 
 
 def _market_account(
@@ -320,69 +458,14 @@ def cumulated_balance(world: World, table: Table, amount: str) -> None:
     expect("cumulated balance for all accounts", amount, total)
 
 
-@step(r"^the orders should have the following states:$")
-def order_states(world: World, table: Table) -> None:
-    for row in rows(table):
-        party = row.str("party")
-        candidates = [
-            o
-            for o in world.orders.values()
-            if o.party == party
-            and o.market_id == row.str("market id")
-            and o.side == side(row.str("side"))
-            and o.original_price == row.int("price")
-            and o.size == row.int("volume")
-            and (row.optional("reference") is None or o.reference == row.str("reference"))
-        ]
-        wanted = row.str("status")
-        if not any(f"STATUS_{o.status.name}" == wanted for o in candidates):
-            raise StepError(
-                f"no order of {party} with status {wanted} "
-                f"(found {[o.status.name for o in candidates]})"
-            )
-        if row.optional("remaining") is not None:
-            if not any(o.remaining == row.int("remaining") for o in candidates):
-                raise StepError(f"no order of {party} with remaining {row.str('remaining')}")
-
-
-@step(r"^the orders should have the following status:$")
-def order_status(world: World, table: Table) -> None:
-    for row in rows(table):
-        order = world.order(row.str("party"), row.str("reference"))
-        expect(
-            f"status of {row.str('reference')}", row.str("status"), f"STATUS_{order.status.name}"
-        )
-
-
-@step(r"^the liquidity provisions should have the following states:$")
-def provision_states(world: World, table: Table) -> None:
-    for row in rows(table):
-        provision = world.provisions.get(row.str("id"))
-        if provision is None:
-            raise StepError(f"liquidity provision {row.str('id')} not found")
-        actual = (
-            provision.party,
-            provision.market_id,
-            str(provision.commitment_amount),
-            f"STATUS_{provision.status.name}",
-        )
-        wanted = (
-            row.str("party"),
-            row.str("market"),
-            row.str("commitment amount"),
-            row.str("status"),
-        )
-        expect(f"liquidity provision {row.str('id')}", wanted, actual)
-        for column, shape in (("buy shape", provision.buys), ("sell shape", provision.sells)):
-            if row.optional(column) is not None:
-                expect(f"{column} of {row.str('id')}", row.int(column), len(shape))
-
-
 @step(r"^the liquidity provider fee shares for the market \"([^\"]*)\" should be:$")
 def fee_shares(world: World, table: Table, market_id: str) -> None:
     shares = world.engine.market_data(market_id).liquidity_provider_fee_shares
-    got = [(s.party, str(s.equity_like_share), str(s.average_entry_valuation)) for s in shares]
-    for row in rows(table):
+    got = [
+        (s.party, vega_text(s.equity_like_share), vega_text(s.average_entry_valuation))
+        for s in shares
+    ]
+    for row in rows(table, ("party", "equity like share", "average entry valuation")):
         wanted = (
             row.str("party"),
             row.str("equity like share"),
@@ -414,30 +497,9 @@ def one_margin_account_per_market(world: World, table: Table, owner: str) -> Non
         raise StepError(f"party {owner} has several margin accounts for one market")
 
 
-@step(r"^the pegged orders should have the following states:$")
-def pegged_states(world: World, table: Table) -> None:
-    for row in rows(table):
-        wanted_status = row.str("status")
-        candidates = [
-            o
-            for o in world.orders.values()
-            if o.party == row.str("party")
-            and o.market_id == row.str("market id")
-            and o.side == side(row.str("side"))
-            and o.size == row.int("volume")
-            and o.pegged is not None
-            and o.original_price == row.int("price")
-        ]
-        if not any(f"STATUS_{o.status.name}" == wanted_status for o in candidates):
-            raise StepError(
-                f"no pegged order of {row.str('party')} at {row.str('price')} with status "
-                f"{wanted_status} (found {[(o.original_price, o.status.name) for o in candidates]})"
-            )
-
-
 @step(r"^the following network trades should be executed:$")
 def network_trades(world: World, table: Table) -> None:
-    for row in rows(table):
+    for row in rows(table, ("party", "aggressor side", "volume")):
         party, volume = row.str("party"), row.int("volume")
         aggressor = side(row.str("aggressor side"))
         if not any(
@@ -447,103 +509,6 @@ def network_trades(world: World, table: Table) -> None:
             raise StepError(f"expected trade missing: {party}, {aggressor.name}, {volume}")
 
 
-@step(r"^the following orders should be rejected:$")
-def orders_rejected(world: World, table: Table) -> None:
-    for row in rows(table):
-        party, market_id, reason = row.str("party"), row.str("market id"), row.str("reason")
-        if not any(
-            o.party == party
-            and o.market_id == market_id
-            and o.status == OrderStatus.REJECTED
-            and f"ORDER_ERROR_{o.reason.name}" == reason
-            for o in world.order_events
-        ):
-            raise StepError(f"no order of {party} rejected with {reason}")
-
-
-@step(r"^the iceberg orders should have the following states:$")
-def iceberg_states(world: World, table: Table) -> None:
-    for row in rows(table):
-        party, visible, price = row.str("party"), row.int("visible volume"), row.int("price")
-        reserved, status = row.int("reserved volume"), row.str("status")
-        reference = row.optional("reference")
-        found = False
-        for order in world.order_events:
-            if reference is not None and order.reference != reference:
-                continue
-            if (
-                order.party != party
-                or f"STATUS_{order.status.name}" != status
-                or order.market_id != row.str("market id")
-                or order.side != side(row.str("side"))
-            ):
-                continue
-            if order.remaining != visible or order.original_price != price:
-                if reference is not None:
-                    raise StepError(
-                        f"iceberg {reference}: expected {visible} at {price}, "
-                        f"got {order.remaining} at {order.original_price}"
-                    )
-                continue
-            if order.iceberg is None or order.iceberg.reserved_remaining != reserved:
-                continue
-            found = True
-            break
-        if not found:
-            raise StepError(f"no iceberg order event for {party}: {visible} visible at {price}")
-
-
-# Vega's event names, as the features write them, for the events this engine emits.
-_EVENT_NAMES = {
-    "AuctionEvent": "AUCTION",
-    "MarketUpdatedEvent": "MARKET_UPDATED",
-    "PositionStateEvent": "POSITION_STATE",
-    "MarginLevelsEvent": "MARGIN_LEVELS",
-    "AccountEvent": "ACCOUNT",
-    "LedgerMovements": "LEDGER_MOVEMENTS",
-    "LiquidityProvisionEvent": "LIQUIDITY_PROVISION",
-    "OrderEvent": "ORDER",
-    "TradeEvent": "TRADE",
-}
-
-
-def _emitted(world: World, name: str) -> bool:
-    if name not in _EVENT_NAMES:
-        raise StepError(f"unknown event type {name}")
-    wanted = _EVENT_NAMES[name]
-    return any(e.type.value == wanted for e in world.events[world.events_cleared_at :])
-
-
-@step(r"^the following events should NOT be emitted:$")
-def events_not_emitted(world: World, table: Table) -> None:
-    for row in rows(table):
-        if _emitted(world, row.str("type")):
-            raise StepError(f"{row.str('type')} was emitted")
-
-
-@step(r"^the following events should be emitted:$")
-def events_emitted(world: World, table: Table) -> None:
-    for row in rows(table):
-        if not _emitted(world, row.str("type")):
-            raise StepError(f"{row.str('type')} was not emitted")
-
-
 @step(r"^the network treasury balance should be \"([^\"]*)\" for the asset \"([^\"]*)\"$")
 def network_treasury(world: World, table: Table, amount: str, asset: str) -> None:
     expect("network treasury", amount, _balance(world, "*", asset, "", AccountType.GLOBAL_REWARD))
-
-
-@step(r"^the stop orders should have the following states$")
-def stop_order_states(world: World, table: Table) -> None:
-    for row in rows(table):
-        party, reference, status = row.str("party"), row.str("reference"), row.str("status")
-        found = [
-            s
-            for s in world.stop_orders.values()
-            if s.party == party and s.reference == reference and s.market_id == row.str("market id")
-        ]
-        if not any(f"STATUS_{s.status.name}" == status for s in found):
-            raise StepError(
-                f"stop order {reference} of {party}: expected {status}, "
-                f"got {[s.status.name for s in found]}"
-            )

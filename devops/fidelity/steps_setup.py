@@ -27,10 +27,55 @@ from devops.nullchain.core.types import (
 
 Table = tuple[tuple[str, ...], ...]
 
+_MARKET_COLUMNS = (
+    (
+        "id",
+        "quote name",
+        "asset",
+        "risk model",
+        "fees",
+        "data source config",
+        "price monitoring",
+        "margin calculator",
+        "auction duration",
+        "linear slippage factor",
+        "quadratic slippage factor",
+    ),
+    (
+        "decimal places",
+        "position decimal places",
+        "liquidity monitoring",
+        "lp price range",
+        "parent market id",
+        "insurance pool fraction",
+        "successor auction",
+    ),
+)
+_MARKET_UPDATE_COLUMNS = (
+    ("id", "linear slippage factor", "quadratic slippage factor"),
+    (
+        "data source config",
+        "price monitoring",
+        "risk model",
+        "liquidity monitoring",
+        "lp price range",
+    ),
+)
+
+
+def _first_row(table: Table, required: tuple[str, ...]) -> Row:
+    """Vega's StrictParseFirstRow: a one-row table of exactly these columns."""
+    table_rows = rows(table, required)
+    if len(table_rows) > 1:
+        raise StepError("this table supports only one row")
+    return table_rows[0]
+
 
 @step(r"^the simple risk model named \"([^\"]*)\":$")
 def simple_risk_model(world: World, table: Table, name: str) -> None:
-    row = rows(table)[0]
+    row = _first_row(
+        table, ("probability of trading", "long", "short", "max move up", "min move down")
+    )
     world.defaults.risk_models[name] = SimpleRiskModel(
         row.decimal("long"),
         row.decimal("short"),
@@ -42,7 +87,7 @@ def simple_risk_model(world: World, table: Table, name: str) -> None:
 
 @step(r"^the log normal risk model named \"([^\"]*)\":$")
 def log_normal_risk_model(world: World, table: Table, name: str) -> None:
-    row = rows(table)[0]
+    row = _first_row(table, ("risk aversion", "tau", "mu", "r", "sigma"))
     world.defaults.risk_models[name] = LogNormalRiskModel(
         row.decimal("risk aversion"),
         row.decimal("tau"),
@@ -54,11 +99,9 @@ def log_normal_risk_model(world: World, table: Table, name: str) -> None:
 
 @step(r"^the fees configuration named \"([^\"]*)\":$")
 def fees_configuration(world: World, table: Table, name: str) -> None:
-    row = rows(table)[0]
+    row = _first_row(table, ("maker fee", "infrastructure fee"))
     world.defaults.fees[name] = FeeFactors(
-        row.decimal("maker fee"),
-        row.decimal("infrastructure fee"),
-        row.decimal("liquidity fee", Decimal(0)),
+        row.decimal("maker fee"), row.decimal("infrastructure fee"), Decimal(0)
     )
 
 
@@ -68,13 +111,13 @@ def price_monitoring(world: World, table: Table, name: str) -> None:
         PriceMonitoringTrigger(
             row.int("horizon"), row.decimal("probability"), row.int("auction extension")
         )
-        for row in rows(table)
+        for row in rows(table, ("horizon", "probability", "auction extension"))
     )
 
 
 @step(r"^the margin calculator named \"([^\"]*)\":$")
 def margin_calculator(world: World, table: Table, name: str) -> None:
-    row = rows(table)[0]
+    row = _first_row(table, ("release factor", "initial factor", "search factor"))
     world.defaults.margin_calculators[name] = MarginScalingFactors(
         row.decimal("search factor"), row.decimal("initial factor"), row.decimal("release factor")
     )
@@ -82,7 +125,8 @@ def margin_calculator(world: World, table: Table, name: str) -> None:
 
 @step(r"^the liquidity monitoring parameters:$")
 def liquidity_monitoring(world: World, table: Table) -> None:
-    for row in rows(table):
+    required = ("name", "time window", "scaling factor", "triggering ratio")
+    for row in rows(table, required, ("auction extension",)):
         world.defaults.liquidity_monitoring[row.str("name")] = LiquidityMonitoringParameters(
             TargetStakeParameters(row.seconds("time window"), row.decimal("scaling factor")),
             row.decimal("triggering ratio"),
@@ -94,16 +138,53 @@ def _signers(text: str) -> tuple[str, ...]:
     return tuple(s.strip() for s in text.split(",") if s.strip())
 
 
+_PROPERTY_TYPES = {
+    "TYPE_UNSPECIFIED",
+    "TYPE_EMPTY",
+    "TYPE_INTEGER",
+    "TYPE_STRING",
+    "TYPE_BOOLEAN",
+    "TYPE_DECIMAL",
+    "TYPE_TIMESTAMP",
+}
+_OPERATORS = {
+    "OPERATOR_UNSPECIFIED",
+    "OPERATOR_EQUALS",
+    "OPERATOR_GREATER_THAN",
+    "OPERATOR_GREATER_THAN_OR_EQUAL",
+    "OPERATOR_LESS_THAN",
+    "OPERATOR_LESS_THAN_OR_EQUAL",
+}
+
+
+def _oracle_rows(table: Table) -> dict[str, Row]:
+    """Vega's TheOracleSpec: each row a filter; the row bound to a destination names its property."""
+    bound: dict[str, Row] = {}
+    for row in rows(table, ("property", "type", "binding"), ("condition", "value")):
+        if row.str("type") not in _PROPERTY_TYPES:
+            raise StepError(f"invalid oracle property type {row.str('type')!r}")
+        if (row.optional("condition") is None) != (row.optional("value") is None):
+            raise StepError("condition and value columns require each other")
+        if row.optional("condition") is not None:
+            if row.str("condition") not in _OPERATORS:
+                raise StepError(f"invalid oracle condition {row.str('condition')!r}")
+            if row.str("type") == "TYPE_TIMESTAMP":
+                _parse_time(row.str("value"))
+        bound[row.str("binding")] = row
+    return bound
+
+
 @step(r"^the oracle spec for settlement data filtering data from \"([^\"]*)\" named \"([^\"]*)\":$")
 def settlement_oracle(world: World, table: Table, signers: str, name: str) -> None:
-    row = rows(table)[0]
+    row = _oracle_rows(table).get("settlement data")
     previous = world.defaults.oracles.get(name)
     world.defaults.oracles[name] = OracleConfig(
         _signers(signers),
-        row.str("property"),
-        row.int("decimals", 0),
+        row.str("property") if row is not None else "",
+        previous.settlement_decimals if previous else 0,
         previous.termination_signers if previous else _signers(signers),
         previous.termination_property if previous else "trading.terminated",
+        previous.termination_time if previous else 0,
     )
 
 
@@ -111,17 +192,17 @@ def settlement_oracle(world: World, table: Table, signers: str, name: str) -> No
     r"^the oracle spec for trading termination filtering data from \"([^\"]*)\" named \"([^\"]*)\":$"
 )
 def termination_oracle(world: World, table: Table, signers: str, name: str) -> None:
-    row = rows(table)[0]
+    row = _oracle_rows(table).get("trading termination")
     previous = world.defaults.oracles.get(name)
     deadline = 0
-    if row.str("property") == "vegaprotocol.builtin.timestamp" and row.optional("value"):
+    if row is not None and row.str("type") == "TYPE_TIMESTAMP" and row.optional("value"):
         deadline = _parse_time(row.str("value"))
     world.defaults.oracles[name] = OracleConfig(
         previous.settlement_signers if previous else (),
         previous.settlement_property if previous else "",
         previous.settlement_decimals if previous else 0,
         _signers(signers),
-        row.str("property"),
+        row.str("property") if row is not None else "",
         deadline,
     )
 
@@ -137,8 +218,8 @@ def settlement_decimals(world: World, table: Table, name: str, decimals: str) ->
 
 @step(r"^the following assets are registered:$")
 def assets_registered(world: World, table: Table) -> None:
-    for row in rows(table):
-        decimals = row.int("decimal places", 0)
+    for row in rows(table, ("id", "decimal places")):
+        decimals = row.int("decimal places")
         world.asset_decimals[row.str("id")] = decimals
         world.engine.enable_asset(row.str("id"), decimals)
 
@@ -199,8 +280,13 @@ def _market_config(world: World, row: Row) -> MarketConfig:
 
 @step(r"^the markets:$")
 def the_markets(world: World, table: Table) -> None:
-    for row in rows(table):
+    for row in rows(table, *_MARKET_COLUMNS):
         config = _market_config(world, row)
+        successor_of = row.optional("parent market id")
+        if successor_of:  # a successor's opening auction is longer (Vega's step adds to it)
+            config.opening_auction_duration += row.int(
+                "successor auction", 5 * row.int("auction duration")
+            )
         if config.asset not in world.engine.assets:
             world.engine.enable_asset(config.asset, world.asset_decimals.get(config.asset, 0))
         if "VOTE" not in world.engine.assets:
@@ -208,11 +294,14 @@ def the_markets(world: World, table: Table) -> None:
         world.markets[config.id] = config
         world.engine.submit_market(config)
         world.engine.start_opening_auction(config.id)
+        if successor_of:
+            fraction = row.decimal("insurance pool fraction", Decimal(0))
+            world.network.succession.register(config.id, successor_of, fraction)
 
 
 @step(r"^the markets are updated:$")
 def markets_updated(world: World, table: Table) -> None:
-    for row in rows(table):
+    for row in rows(table, *_MARKET_UPDATE_COLUMNS):
         market_id = row.str("id")
         if market_id not in world.markets:
             raise StepError(f"unknown market id {market_id}")
@@ -245,7 +334,7 @@ def network_parameters(world: World, table: Table) -> None:
         "market.stake.target.timeWindow",
         "network.markPriceUpdateMaximumFrequency",
     }
-    for row in rows(table):
+    for row in rows(table, ("name", "value")):
         name = row.str("name")
         value = row.duration_text("value") if name in durations else row.str("value")
         try:
@@ -261,7 +350,7 @@ def block_duration(world: World, table: Table, seconds: str, variance: str | Non
 
 @step(r"^the parties deposit on asset's general account the following amount:$")
 def deposit(world: World, table: Table) -> None:
-    for row in rows(table):
+    for row in rows(table, ("party", "asset", "amount"), ("error",)):
         try:
             world.engine.collateral.deposit(row.str("party"), row.str("asset"), row.int("amount"))
         except CollateralError as error:
@@ -270,7 +359,7 @@ def deposit(world: World, table: Table) -> None:
 
 @step(r"^the parties withdraw the following assets:$")
 def withdraw(world: World, table: Table) -> None:
-    for row in rows(table):
+    for row in rows(table, ("party", "asset", "amount"), ("error",)):
         try:
             world.engine.collateral.withdraw(row.str("party"), row.str("asset"), row.int("amount"))
             error = None
@@ -340,13 +429,14 @@ def opening_auction_ends(world: World, table: Table, market_id: str) -> None:
 
 @step(r"^the oracles broadcast data signed with \"([^\"]*)\":$")
 def oracle_data(world: World, table: Table, signers: str) -> None:
-    data = {row.str("name"): row.str("value") for row in rows(table)}
+    data = {row.str("name"): row.str("value") for row in rows(table, ("name", "value"))}
     world.engine.submit_oracle_data(list(_signers(signers)), data)
 
 
 @step(r"^clear all events$")
 def clear_events(world: World, table: Table) -> None:
-    world.events_cleared_at = len(world.events)
+    """Vega's ClearAllEvents: trades, orders, transfers and every other clearable list."""
+    world.clear_all_events()
 
 
 @step(r"^debug .*$")

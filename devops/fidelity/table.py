@@ -1,14 +1,38 @@
-"""Table rows of a step, read the way Vega's step helpers read them."""
+"""Table rows of a step, read the way Vega's step helpers read them.
+
+Vega parses every step table strictly: a column the step does not know, or a
+required column that is missing, fails the step; integers are parsed as
+integers (a fraction is an error, never truncated).
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 from devops.nullchain.core.netparams import parse_duration
 
 
 class StepError(AssertionError):
     """A step whose expectation did not hold, or whose text or table is not understood."""
+
+
+def parse_int(text: str, column: str = "value") -> int:
+    """An integer as Go's strconv parses it: digits with an optional sign, nothing else."""
+    body = text[1:] if text[:1] in "+-" else text
+    if not body.isdigit():
+        raise StepError(f"column {column!r}: {text!r} is not an integer")
+    return int(text)
+
+
+def parse_decimal(text: str, column: str = "value") -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise StepError(f"column {column!r}: {text!r} is not a decimal") from None
+    if not value.is_finite():
+        raise StepError(f"column {column!r}: {text!r} is not a decimal")
+    return value
 
 
 class Row:
@@ -26,6 +50,7 @@ class Row:
         return default
 
     def optional(self, column: str) -> str | None:
+        """The cell's text, or None when the column is absent or the cell empty (HasColumn)."""
         value = self.values.get(column)
         return value if value not in (None, "") else None
 
@@ -35,7 +60,7 @@ class Row:
             if default is None:
                 raise StepError(f"missing column {column!r}")
             return default
-        return int(Decimal(value))
+        return parse_int(value, column)
 
     def decimal(self, column: str, default: Decimal | None = None) -> Decimal:
         value = self.values.get(column)
@@ -43,7 +68,7 @@ class Row:
             if default is None:
                 raise StepError(f"missing column {column!r}")
             return default
-        return Decimal(value)
+        return parse_decimal(value, column)
 
     def bool(self, column: str, default: bool = False) -> bool:
         value = self.values.get(column)
@@ -65,10 +90,30 @@ class Row:
         return value
 
 
-def rows(table: tuple[tuple[str, ...], ...]) -> list[Row]:
+def check_columns(header: Sequence[str], required: Sequence[str], optional: Sequence[str]) -> None:
+    """Vega's verifyTableIntegrity: no unknown column, every required column present."""
+    known = set(required) | set(optional)
+    for column in header:
+        if column not in known:
+            raise StepError(f'the column "{column}" is not expected by this table')
+    for column in required:
+        if column not in header:
+            raise StepError(f'the column "{column}" is required by this table')
+
+
+def rows(
+    table: tuple[tuple[str, ...], ...],
+    required: Sequence[str] = (),
+    optional: Sequence[str] = (),
+) -> list[Row]:
+    """The table's rows; with columns declared, the header is verified as Vega's StrictParseTable does."""
     if not table:
-        return []
+        raise StepError("a table is required")
     header = table[0]
+    if required or optional:
+        check_columns(header, required, optional)
+    if len(table) == 1:
+        raise StepError("the table has a header and no rows")
     return [Row(header, cells) for cells in table[1:]]
 
 

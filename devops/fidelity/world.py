@@ -3,14 +3,16 @@
 Time and blocks follow Vega's integration harness: the clock starts at
 2019-11-30T00:00:00Z, a block lasts one second unless a step says otherwise,
 "moving ahead" ends a block then moves time, and every time change ticks the
-engine. Orders, trades and ledger movements are read from the event bus alone.
-After each step every account's change must equal its ledger entries; at the
+engine. Orders, trades and ledger movements are read from the event bus alone,
+kept as Vega's test broker keeps them: once for good, and once in a per-type list
+that "clear all events" empties and a passing transfers check resets. After each step every account's change must equal its ledger entries; at the
 end all balances must equal the net deposits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from devops.fidelity.named_defaults import NamedDefaults
 from devops.fidelity.table import StepError
@@ -18,6 +20,7 @@ from devops.nullchain.core.bus import Event, EventType
 from devops.nullchain.core.collateral import AccountSnapshot, LedgerMovement
 from devops.nullchain.core.engine import GENESIS_TIME, ExecutionEngine
 from devops.nullchain.core.netparams import NetworkParameters
+from devops.nullchain.core.network import Network
 from devops.nullchain.core.types import AccountType, MarketConfig, Order, Trade
 from devops.nullchain.views.positions import PositionsView
 
@@ -31,34 +34,35 @@ HARNESS_NETWORK_PARAMETERS = {
     "market.fee.factors.infrastructureFee": "0.0005",
     "market.auction.minimumDuration": "1s",
 }
+HARNESS_ASSETS = ("VEGA", "USDT", "USDC")
+HARNESS_QUANTUM = Decimal(5000)
 
 
 @dataclass(slots=True)
 class World:
     defaults: NamedDefaults
     engine: ExecutionEngine = field(init=False)
+    network: Network = field(init=False)
     block_duration: int = SECOND
     positions: PositionsView = field(init=False)
-    orders: dict[str, Order] = field(default_factory=dict)
-    references: dict[tuple[str, str], str] = field(default_factory=dict)
-    trades: list[Trade] = field(default_factory=list)
-    ledger: list[LedgerMovement] = field(default_factory=list)
+    ledger: list[LedgerMovement] = field(default_factory=list)  # never cleared: reconciliation
     accounts: dict[str, AccountSnapshot] = field(default_factory=dict)
-    provisions: dict[str, object] = field(default_factory=dict)  # latest LP event per reference
-    order_events: list[Order] = field(default_factory=list)
-    stop_orders: dict[str, object] = field(default_factory=dict)  # latest event per stop id
-    events: list[Event] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # every event, never cleared
+    since_cleared: dict[EventType, list[Event]] = field(default_factory=dict)
     markets: dict[str, MarketConfig] = field(default_factory=dict)
     asset_decimals: dict[str, int] = field(default_factory=dict)
     settlement_decimals: dict[str, int] = field(default_factory=dict)
     batch: dict[str, list] = field(default_factory=dict)
-    events_cleared_at: int = 0  # index into `events` of the last "clear all events"
     _ledger_mark: int = 0
     _accounts_before: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         netparams = NetworkParameters(HARNESS_NETWORK_PARAMETERS)
         self.engine = ExecutionEngine(netparams=netparams, start_time=GENESIS_TIME)
+        # Vega's harness knows every asset, with a quantum of 5000, and enables three
+        self.network = Network(self.engine, quantum=lambda asset: HARNESS_QUANTUM, genesis=False)
+        for asset in HARNESS_ASSETS:
+            self.engine.enable_asset(asset, 0, int(HARNESS_QUANTUM))
         self.positions = PositionsView(self.engine.bus)
         self.engine.bus.subscribe(self._on_event)
 
@@ -66,28 +70,39 @@ class World:
 
     def _on_event(self, event: Event) -> None:
         self.events.append(event)
+        self.since_cleared.setdefault(event.type, []).append(event)
         payload = event.payload
-        if event.type is EventType.ORDER:
-            self.orders[payload.id] = payload
-            self.order_events.append(payload)
-            if payload.reference:
-                self.references[(payload.party, payload.reference)] = payload.id
-        elif event.type is EventType.TRADE:
-            self.trades.append(payload)
-        elif event.type is EventType.LEDGER_MOVEMENTS:
+        if event.type is EventType.LEDGER_MOVEMENTS:
             self.ledger.append(payload)
         elif event.type is EventType.ACCOUNT:
             self.accounts[payload.id] = payload
-        elif event.type is EventType.STOP_ORDER:
-            self.stop_orders[payload.id] = payload
-        elif event.type is EventType.LIQUIDITY_PROVISION:
-            self.provisions[payload.reference or payload.id] = payload
+
+    def clear_all_events(self) -> None:
+        """Vega's ClearAllEvents: every clearable list starts again empty."""
+        self.since_cleared = {}
+
+    def reset_type(self, kind: EventType) -> None:
+        """Vega's ResetType: one event type's clearable list starts again empty."""
+        self.since_cleared[kind] = []
+
+    def payloads(self, kind: EventType) -> list:
+        """The payloads of one type's events since they were last cleared, oldest first."""
+        return [event.payload for event in self.since_cleared.get(kind, ())]
+
+    @property
+    def trades(self) -> list[Trade]:
+        return self.payloads(EventType.TRADE)
+
+    @property
+    def order_events(self) -> list[Order]:
+        return self.payloads(EventType.ORDER)
 
     def order(self, party: str, reference: str) -> Order:
-        order_id = self.references.get((party, reference))
-        if order_id is None:
-            raise StepError(f"no order with reference {reference!r} for party {party!r}")
-        return self.orders[order_id]
+        """Vega's GetByReference: the latest uncleared event of the party's order with that reference."""
+        for order in reversed(self.order_events):
+            if order.party == party and order.reference == reference:
+                return order
+        raise StepError(f"no order for party {party} and reference {reference}")
 
     # ---- clock ------------------------------------------------------------------------------
 
@@ -96,7 +111,7 @@ class World:
         return self.engine.now
 
     def set_time(self, now: int) -> None:
-        self.engine.on_tick(now)
+        self.network.on_tick(now)
 
     def end_block(self) -> None:
         self.engine.block_end()
@@ -104,6 +119,7 @@ class World:
     def move_blocks(self, count: int) -> None:
         now = self.now
         for _ in range(count):
+            self.network.epoch_block_end()
             self.end_block()
             now += self.block_duration
             self.set_time(now)

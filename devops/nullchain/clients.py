@@ -16,10 +16,9 @@ from vega_sim.proto.data_node.api.v2 import trading_data_pb2 as td
 from vega_sim.proto.vega import governance_pb2, vega_pb2
 from vega_sim.proto.vega.api.v1 import core_pb2
 
-from devops.nullchain.core.market_data import MarginLevelsEvent
-from devops.nullchain.core.types import AccountType
+from devops.nullchain import history_queries, network_queries
+from devops.nullchain.core.types import AccountType, Side
 from devops.nullchain.datanode import LIVE_STATUSES, DataNodeStore
-from devops.nullchain.protos import margin_levels_proto
 
 
 class NotFoundError(LookupError):
@@ -118,18 +117,24 @@ class TradingDataClient(_Unimplemented):
         return td.GetLatestMarketDataResponse(market_data=self._store.market_data_proto(market_id))
 
     def GetMarketDataHistoryByID(self, request: Any) -> Any:  # noqa: N802
-        """Only the latest record: the embedded data node keeps no market-data history."""
-        market_id = self._known_market(request.market_id)
-        response = td.GetMarketDataHistoryByIDResponse()
-        return _page(response, "market_data", [self._store.market_data_proto(market_id)])
+        """Every block's market data between the request's bounds, oldest first."""
+        self._known_market(request.market_id)
+        nodes = history_queries.market_data_history(self._store, request)
+        return _page(td.GetMarketDataHistoryByIDResponse(), "market_data", nodes)
 
     def GetLatestMarketDepth(self, request: Any) -> td.GetLatestMarketDepthResponse:  # noqa: N802
         market = self._engine.markets[self._known_market(request.market_id)]
         factor = market.config.price_factor
         bids, asks = market.book.depth(request.max_depth or 0)
         response = td.GetLatestMarketDepthResponse(market_id=market.config.id)
-        for levels, target in ((bids, response.buy), (asks, response.sell)):
-            for price, volume, count in levels:
+        book = market.book
+        for levels, target, side in (
+            (bids, response.buy, Side.BUY),
+            (asks, response.sell, Side.SELL),
+        ):
+            for price, _, count in levels:
+                # the data node shows what is visible: an iceberg's peak, not its reserve
+                volume = book.visible_volume_at(side, price)
                 target.add(price=str(price // factor), volume=volume, number_of_orders=count)
         last = self._store.last_trade.get(market.config.id)
         if last is not None:
@@ -177,10 +182,8 @@ class TradingDataClient(_Unimplemented):
         return _page(td.ListAccountsResponse(), "accounts", nodes)
 
     def GetStake(self, request: Any) -> td.GetStakeResponse:  # noqa: N802
-        stake = self._engine.collateral.balance(
-            request.party_id, self._node.governance.governance_asset, "", AccountType.GENERAL
-        )
-        return td.GetStakeResponse(current_stake_available=str(stake))
+        """The key's associated stake (its staking account), with its linkings."""
+        return network_queries.get_stake(self._store, request)
 
     # ---- orders, trades, positions ----------------------------------------------------------
 
@@ -254,37 +257,14 @@ class TradingDataClient(_Unimplemented):
                     ),
                     loss_socialisation_amount=str(int(record.loss_socialisation)),
                     updated_at=record.updated_at,
-                    position_status=(
-                        vega_pb2.POSITION_STATUS_CLOSED_OUT
-                        if record.closed_out
-                        else vega_pb2.POSITION_STATUS_UNSPECIFIED
-                    ),
+                    position_status=history_queries.position_status(record.status),
                 )
             )
         return _page(td.ListPositionsResponse(), "positions", nodes)
 
     def ListMarginLevels(self, request: Any) -> td.ListMarginLevelsResponse:  # noqa: N802
-        nodes = []
-        for market_id, market in self._engine.markets.items():
-            if request.market_id and market_id != request.market_id:
-                continue
-            levels = market.margin_levels.get(request.party_id)
-            if levels is None:
-                continue
-            nodes.append(
-                margin_levels_proto(
-                    MarginLevelsEvent(
-                        request.party_id,
-                        market_id,
-                        market.config.asset,
-                        levels.maintenance,
-                        levels.search,
-                        levels.initial,
-                        levels.release,
-                        self._node.vega_time,
-                    )
-                )
-            )
+        """Levels as last computed, stamped with that block's time."""
+        nodes = history_queries.margin_levels(self._store, request)
         return _page(td.ListMarginLevelsResponse(), "margin_levels", nodes)
 
     def ListLiquidityProvisions(self, request: Any) -> td.ListLiquidityProvisionsResponse:  # noqa: N802
@@ -302,34 +282,29 @@ class TradingDataClient(_Unimplemented):
         ]
         return _page(td.ListLiquidityProvisionsResponse(), "liquidity_provisions", nodes)
 
+    # ---- transfers, staking, delegation, epochs, rewards, estimates --------------------------
+
     def ListTransfers(self, request: Any = None) -> td.ListTransfersResponse:  # noqa: N802
-        """Transfers are not supported by the embedded nullchain, so there are none."""
-        return _page(td.ListTransfersResponse(), "transfers", [])
+        return network_queries.list_transfers(self._store, request)
+
+    def ListDelegations(self, request: Any) -> td.ListDelegationsResponse:  # noqa: N802
+        return network_queries.list_delegations(self._store, request)
+
+    def GetEpoch(self, request: Any = None) -> td.GetEpochResponse:  # noqa: N802
+        return network_queries.get_epoch(self._store, request)
+
+    def ListRewards(self, request: Any) -> td.ListRewardsResponse:  # noqa: N802
+        return network_queries.list_rewards(self._store, request)
+
+    def ListRewardSummaries(self, request: Any) -> td.ListRewardSummariesResponse:  # noqa: N802
+        return network_queries.list_reward_summaries(self._store, request)
+
+    def EstimatePosition(self, request: Any) -> td.EstimatePositionResponse:  # noqa: N802
+        return network_queries.estimate_position(self._store, request)
 
     def ListLedgerEntries(self, request: Any) -> td.ListLedgerEntriesResponse:  # noqa: N802
-        """Entries kept when the service listens for high-volume streams, one per movement."""
-        types = set(request.filter.transfer_types)
-        nodes = []
-        for movement in self._store.ledger:
-            for entry in movement.entries:
-                if types and entry.type not in types:
-                    continue
-                nodes.append(
-                    td.AggregatedLedgerEntry(
-                        timestamp=entry.timestamp,
-                        quantity=entry.amount,
-                        transfer_type=entry.type,
-                        asset_id=entry.from_account.asset_id,
-                        from_account_type=entry.from_account.type,
-                        to_account_type=entry.to_account.type,
-                        from_account_party_id=entry.from_account.owner,
-                        to_account_party_id=entry.to_account.owner,
-                        from_account_market_id=entry.from_account.market_id,
-                        to_account_market_id=entry.to_account.market_id,
-                        from_account_balance=entry.from_account_balance,
-                        to_account_balance=entry.to_account_balance,
-                    )
-                )
+        """The stored ledger (within the retention period), filtered as Vega's data node."""
+        nodes = history_queries.ledger_entries(self._store, request)
         return _page(td.ListLedgerEntriesResponse(), "ledger_entries", nodes)
 
     # ---- governance -------------------------------------------------------------------------
@@ -372,6 +347,7 @@ class CoreClient(_Unimplemented):
 
     def Statistics(self, request: Any = None) -> core_pb2.StatisticsResponse:  # noqa: N802
         node = self._node
+        epoch = node.network.epochs.current
         return core_pb2.StatisticsResponse(
             statistics=core_pb2.Statistics(
                 block_height=node.height,
@@ -382,6 +358,9 @@ class CoreClient(_Unimplemented):
                 chain_id=self._chain_id,
                 app_version="v0.72.6",
                 status=1,
+                epoch_seq=node.network.epochs.seq,
+                epoch_start_time=_iso(epoch.start_time) if epoch else "",
+                epoch_expiry_time=_iso(epoch.expire_time) if epoch else "",
             )
         )
 

@@ -16,6 +16,7 @@ from vega_sim.local_data_cache import LocalDataCache
 from vega_sim.proto.vega.events.v1 import events_pb2
 
 from devops.nullchain.datanode import DataNodeStore
+from devops.nullchain.retention import drop_before
 
 _ACTIVE = vega_protos.vega.Order.Status.STATUS_ACTIVE
 
@@ -49,10 +50,26 @@ class SynchronousDataCache(LocalDataCache):
                 self._handlers[kind] = handler
         if self._on_bus_event not in self._store.stream_listeners:
             self._store.stream_listeners.append(self._on_bus_event)
+        if self._prune not in self._store.prune_listeners:
+            self._store.prune_listeners.append(self._prune)
 
     def stop(self) -> None:
         if self._on_bus_event in self._store.stream_listeners:
             self._store.stream_listeners.remove(self._on_bus_event)
+        if self._prune in self._store.prune_listeners:
+            self._store.prune_listeners.remove(self._prune)
+
+    def _prune(self, cutoff: int) -> None:
+        """Keep the data node's retention window: trades and final orders older than the
+        cutoff go (live orders stay), so a long run's cache does not grow with it."""
+        drop_before(self._trades_from_feed, cutoff, _timestamp)
+        for parties in self._dead_order_state_from_feed.values():
+            for party, orders in parties.items():
+                parties[party] = {
+                    order_id: order
+                    for order_id, order in orders.items()
+                    if (order.updated_at or order.created_at) >= cutoff
+                }
 
     def _on_bus_event(self, event: events_pb2.BusEvent) -> None:
         handler = self._handlers.get(event.type)
@@ -98,3 +115,7 @@ class SynchronousDataCache(LocalDataCache):
         live.pop(order.id, None)
         dead = self._dead_order_state_from_feed.setdefault(order.market_id, {})
         dead.setdefault(order.party_id, {})[order.id] = order
+
+
+def _timestamp(trade: data.Trade) -> int:
+    return trade.timestamp

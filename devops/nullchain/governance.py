@@ -22,8 +22,10 @@ from devops.nullchain.core.bus import EventBus, EventType
 from devops.nullchain.core.engine import ExecutionEngine
 from devops.nullchain.core.ids import IdGenerator
 from devops.nullchain.core.netparams import NetworkParameterError
+from devops.nullchain.core.succession import Succession, SuccessionError
 from devops.nullchain.core.types import AccountType
 from devops.nullchain.market_protos import market_config
+from devops.nullchain.market_update_checks import changes_rejection, market_rejection
 from devops.nullchain.transactions import CommandError
 
 State = governance_pb2.Proposal.State
@@ -75,6 +77,7 @@ class Governance:
         self.market_changes: dict[str, Any] = {}  # market id -> NewMarketConfiguration proto
         self.market_times: dict[str, tuple[int, int]] = {}  # market id -> (proposed, pending)
         self._bus = bus
+        self.succession: Succession | None = None  # set by the node that owns the markets
 
     def _publish(self, message: governance_pb2.Proposal | governance_pb2.Vote) -> None:
         kind = EventType.VOTE if isinstance(message, governance_pb2.Vote) else EventType.PROPOSAL
@@ -116,7 +119,8 @@ class Governance:
         prefix = f"governance.proposal.{record.prefix}"
         if not record.kind:
             return ProposalError.PROPOSAL_ERROR_UNSUPPORTED_PROPOSAL, "no change in the terms"
-        if self._balance(party) < int(params.get(f"{prefix}.minProposerBalance")):
+        # a market update checks its market and the proposer's share after the times, as Vega
+        if record.kind != "update_market" and not self._holds_enough_tokens(party, prefix):
             return (
                 ProposalError.PROPOSAL_ERROR_INSUFFICIENT_TOKENS,
                 "proposer does not hold enough governance tokens",
@@ -143,10 +147,42 @@ class Governance:
                     ProposalError.PROPOSAL_ERROR_ENACT_TIME_TOO_LATE,
                     "enactment time too late",
                 )
+        if record.kind == "update_market":
+            rejection = self._check_market_update(record, party, prefix)
+            if rejection is not None:
+                return rejection
         try:
             return self._check_change(record)
         except CommandError as error:
             return ProposalError.PROPOSAL_ERROR_INVALID_MARKET, str(error)
+
+    def _holds_enough_tokens(self, party: str, prefix: str) -> bool:
+        return self._balance(party) >= int(
+            self.engine.netparams.get(f"{prefix}.minProposerBalance")
+        )
+
+    def _check_market_update(
+        self, record: ProposalRecord, party: str, prefix: str
+    ) -> tuple[int, str] | None:
+        """Vega's `validateMarketUpdate`: the market, then equity-like share or tokens."""
+        market_id = record.message.terms.update_market.market_id
+        own_proposal = self.proposals.get(market_id)
+        rejection = market_rejection(
+            market_id,
+            exists=market_id in self.engine.markets,
+            awaiting_enactment=own_proposal is not None and not own_proposal.enacted,
+        )
+        if rejection is not None:
+            return rejection
+        providers = self.engine.markets[market_id].equity_shares.providers
+        share = providers[party].share if party in providers else Decimal(0)
+        minimum = Decimal(self.engine.netparams.get(f"{prefix}.minProposerEquityLikeShare"))
+        if share < minimum and not self._holds_enough_tokens(party, prefix):
+            return (
+                ProposalError.PROPOSAL_ERROR_INSUFFICIENT_TOKENS,
+                "proposer does not hold enough governance tokens",
+            )
+        return None
 
     def _check_change(self, record: ProposalRecord) -> tuple[int, str] | None:
         terms = record.message.terms
@@ -155,9 +191,9 @@ class Governance:
             if asset not in self.engine.assets:
                 return ProposalError.PROPOSAL_ERROR_INVALID_ASSET, f"unknown asset {asset!r}"
             self._new_market_config(record)  # raises CommandError when the terms are invalid
+            return self._successor_rejection(record)
         elif record.kind == "update_market":
-            if terms.update_market.market_id not in self.engine.markets:
-                return ProposalError.PROPOSAL_ERROR_INVALID_MARKET, "market does not exist"
+            return changes_rejection(terms.update_market, terms.enactment_timestamp)
         elif record.kind == "update_network_parameter":
             change = terms.update_network_parameter.changes
             try:
@@ -251,12 +287,32 @@ class Governance:
             self._create_market(record)
         self._publish(message)
 
+    def _successor_rejection(self, record: ProposalRecord) -> tuple[int, str] | None:
+        """Spec 0081-SUCM: a successor names a parent that exists and is not succeeded."""
+        successor = record.message.terms.new_market.changes.successor
+        if not successor.parent_market_id or self.succession is None:
+            return None
+        try:
+            self.succession.check_parent(successor.parent_market_id)
+        except SuccessionError as error:
+            return ProposalError.PROPOSAL_ERROR_INVALID_SUCCESSOR_MARKET, str(error)
+        return None
+
     def _create_market(self, record: ProposalRecord) -> None:
+        rejection = self._successor_rejection(record)  # the parent may be gone by now
+        if rejection is not None:
+            record.message.state = State.STATE_REJECTED
+            record.message.reason, record.message.error_details = rejection
+            return
         config = self._new_market_config(record)
         self.market_changes[config.id] = record.message.terms.new_market.changes
         self.market_times[config.id] = (record.message.timestamp, self.engine.now)
         self.engine.submit_market(config)
         self.engine.start_opening_auction(config.id)
+        successor = record.message.terms.new_market.changes.successor
+        if successor.parent_market_id and self.succession is not None:
+            fraction = Decimal(successor.insurance_pool_fraction or "0")
+            self.succession.register(config.id, successor.parent_market_id, fraction)
 
     def _enact(self, record: ProposalRecord) -> None:
         terms = record.message.terms

@@ -13,15 +13,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from devops.nullchain.core.banking import TransferError
 from devops.nullchain.core.bus import EventType
 from devops.nullchain.core.collateral import CollateralError
 from devops.nullchain.core.commands import LiquidityProvisionCancellation
+from devops.nullchain.core.delegation import DelegationError
 from devops.nullchain.core.engine import ExecutionEngine
 from devops.nullchain.core.ids import IdGenerator
 from devops.nullchain.core.netparams import NetworkParameters
+from devops.nullchain.core.network import Network
+from devops.nullchain.core.staking import StakingError
 from devops.nullchain.governance import Governance
+from devops.nullchain.network_commands import TransferLimit, delegation_amount, transfer
 from devops.nullchain.transactions import (
     CommandError,
     Transaction,
@@ -65,12 +71,18 @@ class EmbeddedNode:
         if transactions_per_block <= 0:
             raise ValueError("transactions_per_block must be positive")
         self.engine = ExecutionEngine(netparams=netparams, start_time=genesis_time, seed=seed)
+        # epochs, transfers, staking, delegation and rewards beside the markets
+        self.network = Network(self.engine, quantum=self._asset_quantum)
+        self.asset_quanta: dict[str, Decimal] = {}
+        self._transfer_ids = IdGenerator(f"{seed}:transfers")
+        self._transfer_limit = TransferLimit(self.network)
         self.governance = Governance(
             self.engine,
             IdGenerator(f"{seed}:governance"),
             GOVERNANCE_ASSET,
             self.engine.bus,
         )
+        self.governance.succession = self.network.succession
         self.block_duration = seconds_per_block * _SECOND
         self.transactions_per_block = transactions_per_block
         self.height = 0
@@ -96,6 +108,11 @@ class EmbeddedNode:
             "oracle_data_submission": self._oracle_data,
             "withdraw_submission": self._withdraw,
             "deposit": self._deposit,
+            "transfer": self._transfer,
+            "cancel_transfer": self._cancel_transfer,
+            "delegate_submission": self._delegate,
+            "undelegate_submission": self._undelegate,
+            "stake": self._stake,
         }
 
     # ---- the chain --------------------------------------------------------------------------
@@ -114,12 +131,13 @@ class EmbeddedNode:
 
     def produce_block(self) -> None:
         now = self.next_block_time
-        self.engine.on_tick(now)
+        self.network.on_tick(now)
         self.governance.on_tick(now)
         pending, self.pending = self.pending, []
         for transaction in pending:
             self._deliver(transaction)
         self.engine.block_end()
+        self.network.epoch_block_end()
         self.height += 1
         self.vega_time = now
         self.next_block_time = now + self.block_duration
@@ -133,7 +151,13 @@ class EmbeddedNode:
         else:
             try:
                 error = handler(transaction.party, transaction.command)
-            except (CommandError, CollateralError) as rejection:
+            except (
+                CommandError,
+                CollateralError,
+                TransferError,
+                DelegationError,
+                StakingError,
+            ) as rejection:
                 error = str(rejection)
         result = TransactionResult(transaction.party, transaction.kind, self.height + 1, error)
         self.results.append(result)
@@ -155,9 +179,19 @@ class EmbeddedNode:
         return result.error.name if result.error else None
 
     def _batch(self, party: str, message: Any) -> str | None:
+        """Each instruction stands alone; the batch fails when any was rejected, with
+        Vega's `commands.Errors` text: `index (reason)` per rejection, sorted, where the
+        index counts cancellations, then amendments, then submissions."""
         limit = self.engine.netparams.get_int("spam.protection.max.batchSize")
-        self.engine.batch_market_instructions(party, batch_market_instructions(message, limit))
-        return None
+        results = self.engine.batch_market_instructions(
+            party, batch_market_instructions(message, limit)
+        )
+        errors = sorted(
+            f"{index} ({result.error.name})"
+            for index, result in enumerate(results)
+            if result.error is not None
+        )
+        return ", ".join(errors) or None
 
     def _submit_liquidity(self, party: str, message: Any) -> str | None:
         return self.engine.submit_liquidity_provision(liquidity_submission(message), party)
@@ -192,4 +226,45 @@ class EmbeddedNode:
     def _deposit(self, party: str, message: Any) -> str | None:
         asset, amount = message
         self.engine.collateral.deposit(party, asset, amount)
+        return None
+
+    # ---- transfers, staking and delegation ----------------------------------------------------
+
+    def _asset_quantum(self, asset: str) -> Decimal | None:
+        if asset not in self.engine.assets:
+            return None
+        details = self.governance.asset_details.get(asset)
+        if details is not None and details.quantum:
+            return Decimal(details.quantum)
+        return self.asset_quanta.get(asset, Decimal(1))
+
+    def _transfer(self, party: str, message: Any) -> str | None:
+        command = transfer(party, message, self._transfer_ids.next())
+        self._transfer_limit.admit(party)
+        self.network.banking.transfer_funds(command)
+        return None
+
+    def _cancel_transfer(self, party: str, message: Any) -> str | None:
+        self.network.banking.cancel(party, message.transfer_id)
+        return None
+
+    def _delegate(self, party: str, message: Any) -> str | None:
+        amount = delegation_amount(message, "delegate_submission.amount")
+        self.network.delegation.delegate(party, message.node_id, amount)
+        return None
+
+    def _undelegate(self, party: str, message: Any) -> str | None:
+        amount = delegation_amount(message, "undelegate_submission.amount", allow_zero=True)
+        delegation = self.network.delegation
+        if message.method == 1:  # METHOD_NOW
+            delegation.undelegate_now(party, message.node_id, amount)
+        elif message.method == 2:  # METHOD_AT_END_OF_EPOCH
+            delegation.undelegate_at_epoch_end(party, message.node_id, amount)
+        else:
+            return "undelegate_submission.method (is required)"
+        return None
+
+    def _stake(self, party: str, message: Any) -> str | None:
+        """The staking bridge reports an association of governance tokens with a key."""
+        self.network.staking.associate(party, int(message))
         return None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import random
 import re
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,7 @@ from devops.nullchain.core.netparams import NetworkParameters
 from devops.nullchain.data_cache import SynchronousDataCache
 from devops.nullchain.datanode import DataNodeStore
 from devops.nullchain.node import EmbeddedNode
+from devops.nullchain.retention import ARCHIVE, RetentionPolicy
 from devops.nullchain.transactions import Transaction
 from devops.nullchain.wallet import EmbeddedWallet
 
@@ -65,6 +67,8 @@ class EmbeddedVegaService(VegaService):
         listen_for_high_volume_stream_updates: bool = False,
         governance_symbol: str = "VOTE",
         start_immediately: bool = False,
+        genesis_time: int | None = None,
+        retention: RetentionPolicy = ARCHIVE,
     ) -> None:
         super().__init__(
             can_control_time=True,
@@ -74,7 +78,11 @@ class EmbeddedVegaService(VegaService):
             governance_symbol=governance_symbol,
         )
         self.seed = seed
+        # the first block's time in nanoseconds; None keeps vega-sim's genesis time
+        self.genesis_time = genesis_time
         self.transactions_per_block = transactions_per_block
+        # how long the data node keeps history; ARCHIVE (the default) keeps all of it
+        self.retention = retention
         self.node: EmbeddedNode | None = None
         self.store: DataNodeStore | None = None
         self._wallet: EmbeddedWallet | None = None
@@ -98,14 +106,20 @@ class EmbeddedVegaService(VegaService):
         }
         self.node = EmbeddedNode(
             seed=self.seed,
-            genesis_time=_nanoseconds(genesis["genesis_time"]),
+            genesis_time=(
+                self.genesis_time
+                if self.genesis_time is not None
+                else _nanoseconds(genesis["genesis_time"])
+            ),
             seconds_per_block=self.seconds_per_block,
             transactions_per_block=self.transactions_per_block,
             netparams=NetworkParameters.from_vega_sim_genesis(),
             genesis_assets={},
         )
         self.store = DataNodeStore(
-            self.node, keep_ledger=self._listen_for_high_volume_stream_updates
+            self.node,
+            keep_ledger=self._listen_for_high_volume_stream_updates,
+            retention=self.retention,
         )
         for asset_id, (decimals, max_mint) in assets.items():
             self.node.engine.enable_asset(asset_id, decimals)
@@ -114,7 +128,29 @@ class EmbeddedVegaService(VegaService):
         self._core_client = CoreClient(self.store, genesis["chain_id"])
         self._core_state_client = CoreStateClient()
         self._wallet = EmbeddedWallet(self.seed, self.node.submit)
+        for validator in app_state.get("validators", {}).values():
+            # the genesis validators stand ready for delegations and staking rewards
+            self.node.network.topology.add(validator["id"], validator["vega_pub_key"])
         self.node.produce_block()  # the chain's first block, as a null chain starts
+
+    @property
+    def process_pids(self) -> dict[str, int]:
+        """The processes vega-sim's snitch samples: core and data node both run in this one."""
+        return {"vega": os.getpid(), "data-node": os.getpid()}
+
+    def stake(self, amount: float, key_name: str, wallet_name: str | None = None) -> None:
+        """Associate `amount` governance tokens with a key, as the staking bridge reports
+        an Ethereum stake; it lands in the next block, which this call produces."""
+        node = self._started()
+        asset = self.find_asset_id(symbol=self.governance_symbol)
+        if asset is None:
+            raise ValueError(f"cannot stake: no asset with symbol {self.governance_symbol!r}")
+        units = num_to_padded_int(amount, node.engine.assets[asset])
+        if units <= 0:
+            raise ValueError(f"cannot stake {amount!r}: the amount must be positive")
+        party = self.wallet.public_key(name=key_name, wallet_name=wallet_name)
+        node.submit(Transaction(party, "stake", units))
+        self.wait_fn(1)
 
     def stop(self) -> None:
         if self._local_data_cache is not None:
@@ -224,8 +260,9 @@ class EmbeddedVegaService(VegaService):
         """The builtin-asset faucet: deposit `amount` into the key's general account.
 
         The deposit lands in the next block, which this call produces (as vega-sim's
-        own `mint` waits one block). An unknown asset or an amount above the asset's
-        faucet limit fails as the faucet does, and nothing is deposited.
+        own `mint` waits one block). An unknown or non-builtin asset, or an amount above
+        the asset's `max_faucet_amount_mint` (so any amount when that is 0), fails as
+        Vega's faucet does, and nothing is deposited.
         """
         node = self._started()
         party = self.wallet.public_key(name=key_name, wallet_name=wallet_name)
@@ -240,7 +277,10 @@ class EmbeddedVegaService(VegaService):
         limit = node.faucet_limits.get(asset)
         details = node.governance.asset_details.get(asset)
         if limit is None and details is not None:
-            limit = int(details.builtin_asset.max_faucet_amount_mint or 0) or None
+            if not details.HasField("builtin_asset"):
+                raise VegaFaucetError(f"cannot mint {asset}: it is not a builtin asset")
+            # as Vega's faucet: the amount may not exceed the maximum, so 0 refuses every mint
+            limit = int(details.builtin_asset.max_faucet_amount_mint or 0)
         if limit is not None and units > limit:
             raise VegaFaucetError(
                 f"cannot mint {amount} of {asset}: above the faucet limit of "

@@ -41,9 +41,17 @@ class EmbeddedWallet(Wallet):
         wallet = self._wallet(wallet_name)
         keys = self.pub_keys.setdefault(wallet, {})
         if name not in keys:
-            material = hashlib.sha256(f"{self._seed}/{wallet}/{name}".encode()).digest()
-            keys[name] = SigningKey(material).verify_key.encode(encoder=HexEncoder).decode()
+            verify_key = self._signing_key(wallet, name).verify_key
+            keys[name] = verify_key.encode(encoder=HexEncoder).decode()
         return keys[name]
+
+    def _signing_key(self, wallet: str, name: str) -> SigningKey:
+        return SigningKey(hashlib.sha256(f"{self._seed}/{wallet}/{name}".encode()).digest())
+
+    def signing_key(self, name: str, wallet_name: str | None = None) -> SigningKey:
+        """The key pair behind `public_key`, for a wallet service that signs what it sends."""
+        self.public_key(name=name, wallet_name=wallet_name)  # unknown keys fail as there
+        return self._signing_key(self._wallet(wallet_name), name)
 
     def public_key(self, name: str, wallet_name: str | None = None) -> str:
         wallet = self._wallet(wallet_name)

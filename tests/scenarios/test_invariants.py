@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from devops.invariants import CHECKS, check_all
-from devops.pytest_plugin import ScenarioRun
+from devops.invariants import CHECKS
+from devops.pytest_plugin import Simulation
 
 INVARIANTS = tuple(check.__name__ for check in CHECKS)
 
@@ -20,15 +20,13 @@ EXPECTED_FAILURES: dict[tuple[str, str], str] = {}
 
 @pytest.mark.parametrize("invariant", INVARIANTS)
 def test_scenario_invariant(
-    scenario_run: ScenarioRun, invariant: str, request: pytest.FixtureRequest
+    scenario_run: Simulation, invariant: str, request: pytest.FixtureRequest
 ) -> None:
     config = request.config
-    default_run = (
-        config.getoption("--scenario-seed") == 0 and config.getoption("--scenario-steps") is None
-    )
+    default_run = scenario_run.key.seed == 0 and config.getoption("--scenario-steps") is None
     reason = EXPECTED_FAILURES.get((scenario_run.record.scenario, invariant))
     if reason is not None and default_run and not config.getoption("--expect"):
         request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-    results = {r.name: r for r in check_all(scenario_run.record, scenario_run.expectations)}
+    results = {r.name: r for r in scenario_run.results}
     result = results[invariant]
     assert result.passed, f"{result.message}\n  report: {scenario_run.report / 'report.html'}"

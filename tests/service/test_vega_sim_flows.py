@@ -261,8 +261,8 @@ def test_same_seed_same_event_stream() -> None:
 def test_unserved_rpc_names_itself(service) -> None:
     from devops.nullchain.clients import UnsupportedCallError
 
-    with pytest.raises(UnsupportedCallError, match="EstimatePosition is not served"):
-        service.trading_data_client_v2.EstimatePosition(None)
+    with pytest.raises(UnsupportedCallError, match="ListCheckpoints is not served"):
+        service.trading_data_client_v2.ListCheckpoints(None)
 
 
 def test_event_bus_stream_delivers_and_never_blocks(service, market) -> None:

@@ -76,6 +76,13 @@ class AuctionState:
         self.duration = (self.duration or 0) + seconds
         self._ready_to_leave = False
 
+    def update_min_duration(self, seconds: int) -> bool:
+        """Vega's UpdateMinDuration: an auction under way lasts at least a raised minimum."""
+        if self.mode == TradingMode.CONTINUOUS or self.end == 0 or seconds <= (self.duration or 0):
+            return False
+        self.duration = seconds
+        return True
+
     def take_extension_event(self) -> AuctionEvent | None:
         """The extension to announce, once (Vega's AuctionExtended)."""
         if self.extension is None or self._extension_announced:

@@ -29,7 +29,7 @@ from devops.nullchain.core.ids import IdGenerator
 from devops.nullchain.core.margins import MarginLevels
 from devops.nullchain.core.market import Market, _amend_error
 from devops.nullchain.core.market_data import MarketData
-from devops.nullchain.core.market_stop_orders import StopOrderSpec
+from devops.nullchain.core.market_stop_orders import StopOrderSpec, StopOrdersResult
 from devops.nullchain.core.netparams import NetworkParameters
 from devops.nullchain.core.positions import MarketPosition
 from devops.nullchain.core.types import (
@@ -70,6 +70,14 @@ class ExecutionEngine:
         self.netparams.watch(
             "market.fee.factors.infrastructureFee", self._fee_factor_setter("infrastructure")
         )
+        # an auction under way lasts at least a raised minimum (Vega's UpdateMinDuration)
+        self.netparams.watch("market.auction.minimumDuration", self._minimum_duration_changed)
+
+    def _minimum_duration_changed(self, value: str) -> None:
+        seconds = int(self.netparams.get_duration_seconds("market.auction.minimumDuration"))
+        for market in self.markets.values():
+            if not market.closed:
+                market.on_minimum_auction_duration(seconds)
 
     def _fee_factor_setter(self, name: str) -> Callable[[str], None]:
         def set_factor(value: str) -> None:
@@ -148,10 +156,22 @@ class ExecutionEngine:
         others = [
             a
             for a in collateral.accounts.values()
-            if a.type == AccountType.INSURANCE and a.asset == asset and a.id != pool.id
+            if a.type == AccountType.INSURANCE
+            and a.asset == asset
+            and a.id != pool.id
+            and not self._insurance_cleared(a.market_id)
         ]
         treasury = collateral.get("", "*", asset, AccountType.GLOBAL_REWARD)
         collateral.move([pool], others + [treasury], pool.balance, TransferType.CLEAR_ACCOUNT)
+
+    def _insurance_cleared(self, market_id: str) -> bool:
+        """A closed market whose pool was shared out: Vega has removed its insurance account."""
+        market = self.markets.get(market_id)
+        return (
+            market is not None
+            and market.closed_at is not None
+            and market_id not in self._insurance_kept_until
+        )
 
     def block_end(self) -> None:
         for market in list(self.markets.values()):
@@ -259,11 +279,18 @@ class ExecutionEngine:
         market_id: str,
         falls_below: StopOrderSpec | None,
         rises_above: StopOrderSpec | None,
-    ) -> str | None:
+    ) -> StopOrdersResult:
+        market = self._market(market_id)
+        if market is None:
+            return StopOrdersResult(error="OrderError: Invalid Market ID")
+        return market.submit_stop_orders(party, falls_below, rises_above)
+
+    def cancel_stop_order(self, party: str, market_id: str, stop_id: str) -> str | None:
+        """Cancel one stop order (and its OCO sibling); Vega's error text when it cannot."""
         market = self._market(market_id)
         if market is None:
             return "OrderError: Invalid Market ID"
-        return market.submit_stop_orders(party, falls_below, rises_above)
+        return market.cancel_stop_order(party, stop_id)
 
     def cancel_stop_orders(self, party: str, market_id: str = "", stop_id: str = "") -> int:
         markets = [self.markets[market_id]] if market_id else list(self.markets.values())

@@ -422,7 +422,9 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             if price != existing.price:
                 order.price, order.original_price = price, amendment.price
         delta = amendment.size_delta
-        if delta > 0:
+        if order.iceberg is not None:
+            _amend_iceberg_size(order, delta)
+        elif delta > 0:
             order.size += delta
             order.remaining += delta
         elif delta < 0:
@@ -478,6 +480,9 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         if not position.reduces_exposure(amended) and not self.check_margin_for_order(amended):
             self.positions.amend_order(amended, existing)
             return _amend_error_for(existing, OrderError.MARGIN_CHECK_FAILED)
+        if amended.iceberg is not None:
+            # an iceberg grows only its reserve: amended in place, its priority kept (as Vega)
+            size_increase = False
         if price_shift or size_increase:
             return self._cancel_replace(existing, amended)
         self._amend_in_place(existing, amended)
@@ -489,6 +494,8 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         if amended.remaining != existing.remaining or amended.size != existing.size:
             self.book.reduce_in_place(existing.id, amended.size, amended.remaining)
         existing.size, existing.remaining = amended.size, amended.remaining
+        if amended.iceberg is not None:
+            existing.iceberg = amended.iceberg
         existing.time_in_force, existing.expires_at = amended.time_in_force, amended.expires_at
         existing.version, existing.updated_at = amended.version, amended.updated_at
         if existing.time_in_force == TimeInForce.GTT:
@@ -595,6 +602,22 @@ def validate_pegged(order: Order) -> OrderError | None:
     if pegged.reference == PeggedReference.MID and pegged.offset == 0:
         return OrderError.OFFSET_MUST_BE_GREATER_THAN_ZERO
     return None
+
+
+def _amend_iceberg_size(order: Order, delta: int) -> None:
+    """Vega's applyOrderAmendmentSizeIceberg: the reserve takes the change first."""
+    assert order.iceberg is not None
+    order.size += delta
+    if delta >= 0:
+        order.iceberg.reserved_remaining += delta
+        return
+    decrease = -delta
+    if order.iceberg.reserved_remaining >= decrease:
+        order.iceberg.reserved_remaining -= decrease
+        return
+    rest = decrease - order.iceberg.reserved_remaining
+    order.remaining = order.remaining - rest if order.remaining > rest else 0
+    order.iceberg.reserved_remaining = 0
 
 
 def _copy_fees(priced: list[Trade], matched: list[Trade]) -> None:

@@ -10,7 +10,7 @@ network's close-out order) and 0002-STTL (trading termination and final settleme
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from devops.nullchain.core.auction import AuctionState
 from devops.nullchain.core.bus import EventBus, EventType
@@ -51,6 +51,7 @@ from devops.nullchain.core.types import (
     TradingMode,
     TransferType,
 )
+from devops.nullchain.core.vega_decimal import decimal_div
 
 _SECOND = 1_000_000_000
 
@@ -126,6 +127,10 @@ class MarketLifecycle:
     @property
     def can_trade(self) -> bool:
         return self.state in (MarketState.ACTIVE, MarketState.PENDING, MarketState.SUSPENDED)
+
+    def on_minimum_auction_duration(self, seconds: int) -> None:
+        if self.auction.update_min_duration(seconds):
+            self.bus.publish(EventType.AUCTION, self.auction.snapshot())
 
     def minimum_auction_duration(self) -> int:
         seconds = self.netparams.get_duration_seconds("market.auction.minimumDuration")  # type: ignore[attr-defined]
@@ -732,30 +737,36 @@ class MarketLifecycle:
             )
 
     def _socialise(self, wins: list[MTMTransfer], collected: int, expected: int) -> None:
-        """Scale every win by collected/expected, rounding down; the remainder as Vega assigns it."""
-        ratio = Decimal(collected) / Decimal(expected)
+        """Vega's simpleDistributor: each win times collected/expected (a 16-place decimal),
+        floored; the remainder goes to the network's win, else to the last win, whose loss
+        event shrinks by it."""
+        ratio = decimal_div(Decimal(collected), Decimal(expected))
         total = 0
         network: MTMTransfer | None = None
-        last: MTMTransfer | None = None
+        losses: list[tuple[MTMTransfer, int]] = []
+        wins = [w for w in wins if w.amount]  # a zero win is no transfer in Vega: no request
         for transfer in wins:
-            scaled = int(
-                (Decimal(transfer.amount) * ratio).to_integral_value(rounding="ROUND_FLOOR")
-            )
+            scaled = int((Decimal(transfer.amount) * ratio).to_integral_value(rounding=ROUND_FLOOR))
             loss = transfer.amount - scaled
             transfer.amount = scaled
             total += scaled
             if transfer.party == NETWORK_PARTY:
                 network = transfer
                 continue
-            last = transfer
+            losses.append((transfer, loss))
+        mismatch = collected - total
+        if mismatch and network is not None:
+            network.amount += mismatch
+        elif mismatch and wins:
+            wins[-1].amount += mismatch
+            if losses:
+                last, loss = losses[-1]
+                losses[-1] = (last, loss - mismatch)
+        for transfer, loss in losses:
             self.bus.publish(
                 EventType.LOSS_SOCIALIZATION,
                 LossSocialization(transfer.party, self.config.id, -loss, self.clock.now),  # type: ignore[attr-defined]
             )
-        if total != collected:
-            target = network or last
-            if target is not None:
-                target.amount += collected - total
 
     def _margins_after_settlement(self) -> list[MarketPosition]:
         """Vega's UpdateMarginsOnSettlement + MarginUpdate: who could not reach maintenance."""
@@ -790,6 +801,10 @@ class MarketLifecycle:
                 levels = self.compute_margins(position, self.last_traded_price, False)
                 if margin.balance <= levels.maintenance:
                     closed.append(position)
+            relieved = [p.party for p in distressed if p not in closed]
+            if relieved and self.bus.listened:
+                # Vega's DistressedOrders event: orders closed, the position kept
+                self.bus.publish(EventType.DISTRESSED_ORDERS, (self.config.id, relieved))
         if not closed:
             return
         network_size = sum(p.size for p in closed)
@@ -1004,6 +1019,12 @@ class MarketLifecycle:
                 if account is not None and account.balance:
                     kind = TransferType.MARGIN_HIGH if account is margin else TransferType.BOND_HIGH
                     self.collateral.move([account], [general], account.balance, kind)
+        # Vega's clearRemainingLPFees: what the fee accounts still hold, then the settlement
+        # account's remainder, goes to the market's insurance pool.
+        for kind in (AccountType.FEES_LIQUIDITY, AccountType.FEES_MAKER):
+            fees = self.collateral.find(market, NETWORK, self.asset, kind)
+            if fees is not None and fees.balance:
+                self.collateral.move([fees], [insurance], fees.balance, TransferType.CLEAR_ACCOUNT)
         if settlement.balance:
             self.collateral.move(
                 [settlement], [insurance], settlement.balance, TransferType.CLEAR_ACCOUNT

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from devops.nullchain.core.bus import EventType
-from devops.nullchain.core.commands import OrderSubmission
+from devops.nullchain.core.commands import OrderConfirmation, OrderSubmission
 from devops.nullchain.core.stop_orders import (
     Direction,
     ExpiryStrategy,
@@ -23,6 +23,15 @@ from devops.nullchain.core.stop_orders import (
     StopOrderStatus,
 )
 from devops.nullchain.core.types import Side
+
+
+@dataclass(frozen=True, slots=True)
+class StopOrdersResult:
+    """A stop order submission's outcome: Vega's error text, or the confirmation of the order
+    it placed at once (None when it waits for its trigger)."""
+
+    error: str | None = None
+    confirmation: OrderConfirmation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +67,7 @@ class MarketStopOrders:
         party: str,
         falls_below: StopOrderSpec | None,
         rises_above: StopOrderSpec | None,
-    ) -> str | None:
+    ) -> StopOrdersResult:
         """Place one stop order or an OCO pair; the error text when Vega would refuse."""
         now = self.clock.now  # type: ignore[attr-defined]
         stops = []
@@ -89,7 +98,7 @@ class MarketStopOrders:
             for stop in stops:
                 stop.status = StopOrderStatus.REJECTED
                 self._publish_stop(stop)
-            return error
+            return StopOrdersResult(error=error)
         pool = self._stop_pool()
         last = self._last_traded_market_price()
         triggered = next(
@@ -100,14 +109,13 @@ class MarketStopOrders:
             for stop in stops:
                 pool.add(stop, last)
                 self._publish_stop(stop)
-            return None
+            return StopOrdersResult()
         for stop in stops:
             stop.status = (
                 StopOrderStatus.TRIGGERED if stop is triggered else StopOrderStatus.STOPPED
             )
             self._publish_stop(stop)
-        self._place_stop_order(triggered)
-        return None
+        return StopOrdersResult(confirmation=self._place_stop_order(triggered))
 
     def _stop_order_error(self, party: str, stops: list[StopOrder], now: int) -> str | None:
         if not self.can_trade:  # type: ignore[attr-defined]
@@ -131,10 +139,11 @@ class MarketStopOrders:
             return "side used in stop order does not close the position"
         return None
 
-    def _place_stop_order(self, stop: StopOrder) -> None:
+    def _place_stop_order(self, stop: StopOrder) -> OrderConfirmation:
         confirmation = self.submit_order(stop.submission, stop.party)  # type: ignore[attr-defined]
         stop.order_id = confirmation.order.id
         self._publish_stop(stop)
+        return confirmation
 
     def trigger_stop_orders(self) -> None:
         """Submit the stop orders the last traded price has crossed (repeatedly: they trade too)."""
@@ -181,3 +190,21 @@ class MarketStopOrders:
             stop.status = StopOrderStatus.CANCELLED
             self._publish_stop(stop)
         return cancelled
+
+    def cancel_stop_order(self, party: str, stop_id: str) -> str | None:
+        """Cancel one stop order and its OCO sibling; Vega's error text when it cannot."""
+        if not self.can_trade:  # type: ignore[attr-defined]
+            return "trading not allowed"
+        pool = self._stop_pool()
+        stop = next((s for s in pool.of_party(party) if s.id == stop_id), None)
+        if stop is None:
+            return "stop order not found"
+        cancelled = [stop]
+        sibling = pool.remove(stop.oco_link) if stop.oco_link else None
+        if sibling is not None:
+            cancelled.append(sibling)
+        pool.remove(stop.id)
+        for each in cancelled:
+            each.status = StopOrderStatus.CANCELLED
+            self._publish_stop(each)
+        return None

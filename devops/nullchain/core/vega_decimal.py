@@ -23,3 +23,8 @@ def plain(value: Decimal) -> Decimal:
     """The value without trailing zeros and without an exponent (as Vega prints decimals)."""
     normal = value.normalize(_WIDE)
     return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal  # type: ignore[operator]
+
+
+def vega_text(value: Decimal) -> str:
+    """The decimal as Vega's String() prints it: fixed notation, no trailing zeros."""
+    return format(plain(Decimal(value)), "f")

@@ -37,6 +37,7 @@ class PositionRecord:
     loss_socialisation: Decimal = field(default_factory=Decimal)
     closed_out: bool = False
     distressed: bool = False
+    status: str = "UNSPECIFIED"  # Vega's PositionStatus name: DISTRESSED, CLOSED_OUT, ...
     updated_at: int = 0
 
     @property
@@ -60,6 +61,7 @@ class PositionsView:
                 EventType.SETTLE_DISTRESSED,
                 EventType.LOSS_SOCIALIZATION,
                 EventType.DISTRESSED_POSITIONS,
+                EventType.DISTRESSED_ORDERS,
             ],
         )
 
@@ -89,6 +91,12 @@ class PositionsView:
             for party in parties:
                 if (market_id, party) in self.records:
                     self.records[(market_id, party)].distressed = True
+                    self.records[(market_id, party)].status = "DISTRESSED"
+        elif event.type is EventType.DISTRESSED_ORDERS:
+            market_id, parties = payload
+            for party in parties:
+                if (market_id, party) in self.records:
+                    self.records[(market_id, party)].status = "ORDERS_CLOSED"
 
     def _settle(self, event: SettlePosition) -> None:
         record = self._record(event.market_id, event.party)
@@ -128,6 +136,7 @@ class PositionsView:
         record.unrealised = 0
         record.average_entry_price = Decimal(0)
         record.closed_out = True
+        record.status = "CLOSED_OUT"
         record.updated_at = event.timestamp
 
     def _loss(self, event: LossSocialization) -> None:

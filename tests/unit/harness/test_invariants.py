@@ -156,10 +156,10 @@ def test_money_conserved_fails_at_the_first_gap_with_the_largest_difference() ->
     assert "difference 5" in result.message
 
 
-def test_money_conserved_is_not_measurable_without_exact_balances() -> None:
+def test_money_conserved_fails_when_no_balance_was_measured() -> None:
     result = money_conserved(build(unmeasured=True), EXPECT)
-    assert_passed(result)
-    assert result.message == "not measurable on the embedded backend"
+    assert_failed(result, step=0, figure=1, threshold=0)
+    assert "conservation is unshown" in result.message
 
 
 def test_left_opening_auction_reports_when_continuous_trading_began() -> None:
@@ -209,28 +209,45 @@ def test_monitoring_auction_fraction_without_continuous_trading_is_left_to_its_o
     assert result.message == "no continuous trading to measure"
 
 
-def test_party_closeouts_names_the_worst_party() -> None:
+def test_party_closeouts_names_the_worst_party_and_its_busiest_window() -> None:
     closed = {10: ("trader_a",), 50: ("trader_a", "trader_b"), 120: ("trader_a",)}
     result = party_closeouts(build(200, close_outs=closed), EXPECT)
-    # 3 close-outs in 200 steps is 1.5 per 100; the third took trader_a over 1 per 100
-    assert_failed(result, step=120, figure=1.5, threshold=1.0)
-    assert result.message.startswith("trader_a closed out 3 times in 200 steps (1.50 per 100")
-    assert "limit passed at step 120" in result.message
+    # steps 10 and 50 lie within 100 steps: trader_a's second close-out there breaks the limit
+    assert_failed(result, step=50, figure=2, threshold=1.0)
+    assert result.message.startswith("step 50: trader_a closed out 2 times within 100 steps")
+    assert "3 times in the run" in result.message
 
 
-def test_party_closeouts_at_the_limit_pass_and_the_maker_is_not_counted() -> None:
-    closed = {10: ("trader_a", MAKER), 50: ("trader_a", MAKER), 60: (MAKER,)}
+def test_party_closeouts_a_burst_fails_however_long_the_run() -> None:
+    # three close-outs in ten steps used to pass a 360-step run as 0.83 per 100 steps
+    closed = {100: ("trader_a",), 105: ("trader_a",), 110: ("trader_a",)}
+    result = party_closeouts(build(360, close_outs=closed), EXPECT)
+    assert_failed(result, step=110, figure=3, threshold=1.0)
+
+
+def test_party_closeouts_spread_out_pass_and_the_maker_is_not_counted() -> None:
+    closed = {10: ("trader_a", MAKER), 150: ("trader_a", MAKER), 160: (MAKER,)}
     result = party_closeouts(build(200, close_outs=closed), EXPECT)
     assert_passed(result)
     assert result.figure == 1.0
     assert "trader_a" in result.message
 
 
+def test_party_closeouts_window_is_a_hundred_steps_wide() -> None:
+    # steps 10 and 110 are 100 steps apart: not within one window of 100 steps
+    closed = {10: ("trader_a",), 110: ("trader_a",)}
+    assert_passed(party_closeouts(build(200, close_outs=closed), EXPECT))
+    closed = {10: ("trader_a",), 109: ("trader_a",)}
+    assert_failed(
+        party_closeouts(build(200, close_outs=closed), EXPECT), step=109, figure=2, threshold=1.0
+    )
+
+
 def test_party_closeouts_tie_goes_to_the_party_over_the_limit_first() -> None:
     closed = {5: ("trader_b",), 6: ("trader_a",), 7: ("trader_a",), 8: ("trader_b",)}
     result = party_closeouts(build(100, close_outs=closed), EXPECT)
     assert_failed(result, step=7, figure=2.0, threshold=1.0)
-    assert result.message.startswith("trader_a ")
+    assert result.message.startswith("step 7: trader_a ")
 
 
 def test_maker_closeouts_fail_at_the_first_one() -> None:

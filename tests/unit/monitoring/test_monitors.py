@@ -109,3 +109,13 @@ def test_liquidity_auction_when_stake_falls_below_the_triggering_ratio() -> None
     )
     assert auction.auction_start_pending
     assert auction.trigger == AuctionTrigger.LIQUIDITY_TARGET_NOT_MET
+
+
+def test_a_raised_minimum_duration_lengthens_an_auction_under_way() -> None:
+    """Vega's UpdateMinDuration: the auction then lasts exactly the new minimum."""
+    auction = AuctionState(opening_duration=1, now=0)
+    assert auction.update_min_duration(300)
+    assert auction.end == 300 * SECOND
+    assert not auction.update_min_duration(100)  # a lower minimum never shortens it
+    assert auction.end == 300 * SECOND
+    assert not continuous_auction().update_min_duration(300)  # no auction, nothing to extend

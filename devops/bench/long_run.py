@@ -1,0 +1,86 @@
+"""Long runs stay flat: one ETHUSD run of N steps, measured in a fresh process.
+
+`python -m devops.bench.long_run --steps N` simulates ETHUSD (seed 0, 10 s steps,
+the harness's bounded data-node retention) and prints one JSON line: the steps run,
+the process's peak resident set size in MB (interpreter and imports included), and
+the wall seconds of the first and of the last 1,000 steps (or of the whole run when
+it is shorter). The first window is measured from the end of step 1 to the end of
+step 1,001, so market creation (before step 1) is not in it; the last window ends
+with the run's last step. `long_figures` runs a 1,000-step and a 10,000-step run,
+each in its own process, so neither's memory includes the other's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+WINDOW = 1_000
+
+
+def measure(steps: int) -> dict[str, float]:
+    """Run ETHUSD for `steps` in this process; the figures described above."""
+    from devops.runner import run_scenario
+
+    ends: list[float] = []
+    record = run_scenario(
+        "ETHUSD", seed=0, steps=steps, on_step=lambda *_: ends.append(time.perf_counter())
+    )
+    if record.error is not None:
+        raise RuntimeError(f"the benchmark run failed: {record.error}")
+    window = min(WINDOW, len(ends) - 1)
+    return {
+        "steps": len(ends),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "first_window_seconds": ends[window] - ends[0],
+        "last_window_seconds": ends[-1] - ends[-1 - window],
+    }
+
+
+def in_fresh_process(steps: int) -> dict[str, float]:
+    """`measure(steps)` in a new interpreter, so its peak memory is its own."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "devops.bench.long_run", "--steps", str(steps)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def long_figures(
+    short_steps: int = 1_000, long_steps: int = 10_000
+) -> list[tuple[str, float, str]]:
+    """Peak memory of both runs and their ratio; the long run's last window over its first."""
+    short = in_fresh_process(short_steps)
+    long = in_fresh_process(long_steps)
+    return [
+        (f"long.ethusd_{short_steps}_steps_peak_memory", short["peak_mb"], "MB"),
+        (f"long.ethusd_{long_steps}_steps_peak_memory", long["peak_mb"], "MB"),
+        ("long.peak_memory_long_over_short", long["peak_mb"] / short["peak_mb"], "ratio"),
+        (f"long.ethusd_{long_steps}_steps_first_1000_seconds", long["first_window_seconds"], "s"),
+        (f"long.ethusd_{long_steps}_steps_last_1000_seconds", long["last_window_seconds"], "s"),
+        (
+            "long.last_1000_over_first_1000",
+            long["last_window_seconds"] / long["first_window_seconds"],
+            "ratio",
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devops.bench.long_run", description=__doc__)
+    parser.add_argument("--steps", type=int, required=True, help="steps of the ETHUSD run")
+    args = parser.parse_args(argv)
+    if args.steps < 2:
+        parser.error("argument --steps: must be at least 2")
+    print(json.dumps(measure(args.steps)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

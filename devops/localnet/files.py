@@ -1,0 +1,91 @@
+"""The files a local network leaves for its users: network config, wallet tokens, env.
+
+`vegawallet-local.toml` is a Vega wallet network config (the format of the
+networks vega-sim and the Vega wallet import); the tokens file is what vega-sim's
+`VegaWallet.from_json` reads (`{wallet name: token}`), readable by this user
+only; `local.env` exports the variables that point vega-sim and the harness at
+the network. The token is new on every start and is never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shlex
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from devops.localnet.ports import Ports
+
+NETWORK_NAME = "local"
+CONFIG_FILE = "vegawallet-local.toml"  # `<network.value>.toml` for LOCAL_NETWORK
+TOKENS_FILE = "local-wallet-tokens.json"
+ENV_FILE = "local.env"
+_TOKEN_ALPHABET = string.ascii_letters + string.digits
+_TOKEN_LENGTH = 64  # the length of the Vega wallet's own API tokens
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkFiles:
+    """Where a local network's files are, and the variables `local.env` exports."""
+
+    config_path: Path
+    tokens_path: Path
+    env_path: Path
+    env: dict[str, str]
+
+
+def new_token() -> str:
+    """A fresh wallet API token, as long as the Vega wallet's and as unguessable."""
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(_TOKEN_LENGTH))
+
+
+def network_files(directory: Path, ports: Ports, wallet_name: str) -> NetworkFiles:
+    """The paths and variables for a network, without writing anything."""
+    folder = directory.absolute()
+    tokens = folder / TOKENS_FILE
+    env = {
+        "VEGA_NETWORK_CONFIG": str(folder),
+        "VEGA_WALLET_TOKENS_FILE": str(tokens),
+        "VEGA_USER_WALLET_NAME": wallet_name,
+        # vega-sim's wallet signs with this wallet when a call names none
+        "VEGA_DEFAULT_WALLET_NAME": wallet_name,
+        "VEGA_WALLET_URL": ports.wallet_url,
+        "VEGA_NODE_GRPC_URL": ports.core_grpc_url,
+    }
+    return NetworkFiles(folder / CONFIG_FILE, tokens, folder / ENV_FILE, env)
+
+
+def network_config(ports: Ports) -> str:
+    """The network config in the Vega wallet's TOML format."""
+    return (
+        f'Name = "{NETWORK_NAME}"\n'
+        "\n"
+        "[API.GRPC]\n"
+        f'  Hosts = ["{ports.data_node_grpc_url}"]\n'
+        "  Retries = 5\n"
+        "\n"
+        "[API.REST]\n"
+        f'  Hosts = ["{ports.data_node_rest_url}"]\n'
+        "\n"
+        "[API.GraphQL]\n"
+        f'  Hosts = ["{ports.data_node_rest_url}/graphql"]\n'
+    )
+
+
+def write_network_files(
+    directory: Path, ports: Ports, wallet_name: str, token: str
+) -> NetworkFiles:
+    """Write the config, the tokens (mode 0600) and `local.env`; return their paths."""
+    files = network_files(directory, ports, wallet_name)
+    files.config_path.parent.mkdir(parents=True, exist_ok=True)
+    files.config_path.write_text(network_config(ports))
+    descriptor = os.open(files.tokens_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w") as tokens:
+        json.dump({wallet_name: token}, tokens)
+    lines = [f"export {name}={shlex.quote(value)}" for name, value in files.env.items()]
+    files.env_path.write_text("\n".join(lines) + "\n")
+    return files

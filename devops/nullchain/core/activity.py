@@ -1,0 +1,97 @@
+"""Market activity: the fees each party paid and received per market this epoch.
+
+As Vega core's market activity tracker (spec 0056-REWA): maker fees paid, maker
+fees received and liquidity fees received are summed per market and party from
+the fee transfers, and cleared when an epoch starts. A market's score for a
+dispatch metric is its share of the metric's total over the markets in scope
+(all markets when none are named) settled in the metric's asset; a party's score
+in a market is its share of that market's fees of one kind. Built from the
+ledger entries on the event bus alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from devops.nullchain.core.bus import Event, EventBus, EventType
+from devops.nullchain.core.epochs import Epoch, EpochAction
+from devops.nullchain.core.transfers import DispatchMetric, DispatchStrategy
+from devops.nullchain.core.types import TransferType
+from devops.nullchain.core.vega_decimal import decimal_div
+
+_METRIC_OF = {
+    TransferType.MAKER_FEE_PAY: DispatchMetric.MAKER_FEES_PAID,
+    TransferType.MAKER_FEE_RECEIVE: DispatchMetric.MAKER_FEES_RECEIVED,
+    TransferType.LIQUIDITY_FEE_DISTRIBUTE: DispatchMetric.LP_FEES_RECEIVED,
+}
+
+
+@dataclass(slots=True)
+class _MarketFees:
+    asset: str
+    by_metric: dict[DispatchMetric, dict[str, int]] = field(default_factory=dict)
+
+    def total(self, metric: DispatchMetric) -> int:
+        return sum(self.by_metric.get(metric, {}).values())
+
+
+class MarketActivity:
+    """Fee activity per market and party for the current epoch."""
+
+    def __init__(self, bus: EventBus) -> None:
+        self.markets: dict[str, _MarketFees] = {}
+        self.proposers: dict[str, str] = {}
+        bus.subscribe(self._on_ledger, (EventType.LEDGER_MOVEMENTS,))
+
+    def _on_ledger(self, event: Event) -> None:
+        for entry in event.payload.entries:
+            metric = _METRIC_OF.get(entry.type)
+            if metric is None:
+                continue
+            if entry.type == TransferType.MAKER_FEE_PAY:
+                party, market = entry.from_account.owner, entry.to_account.market_id
+            else:
+                party, market = entry.to_account.owner, entry.from_account.market_id
+            fees = self.markets.setdefault(market, _MarketFees(entry.to_account.asset))
+            by_party = fees.by_metric.setdefault(metric, {})
+            by_party[party] = by_party.get(party, 0) + entry.amount
+
+    def on_epoch(self, epoch: Epoch) -> None:
+        if epoch.action is EpochAction.START:
+            for fees in self.markets.values():
+                fees.by_metric.clear()
+
+    def market_scores(self, strategy: DispatchStrategy) -> list[tuple[str, Decimal]]:
+        """Each in-scope market's share of the metric's total, in market id order."""
+        in_scope = sorted(strategy.markets or self.markets)
+        metric, asset = strategy.metric, strategy.asset_for_metric
+        totals = {
+            m: self.markets[m].total(metric)
+            for m in in_scope
+            if m in self.markets and self.markets[m].asset == asset
+        }
+        grand_total = sum(totals.values())
+        if grand_total == 0:
+            return []
+        scores = [(m, decimal_div(Decimal(t), Decimal(grand_total))) for m, t in totals.items()]
+        scores = [(m, s) for m, s in scores if s > 0]
+        total_score = sum((s for _, s in scores), Decimal(0))
+        if total_score > 1:  # rounding may overshoot: trim the highest-scoring market
+            top = max(range(len(scores)), key=lambda i: (scores[i][1], -i))
+            market, score = scores[top]
+            scores[top] = (market, max(Decimal(0), score - (total_score - 1)))
+        return scores
+
+    def party_scores(self, market: str, fee_type: TransferType) -> list[tuple[str, Decimal]]:
+        """Each party's share of a market's fees of `fee_type`, in party order."""
+        fees = self.markets.get(market)
+        metric = _METRIC_OF.get(fee_type)
+        if fees is None or metric is None:
+            return []
+        by_party = fees.by_metric.get(metric, {})
+        total = sum(by_party.values())
+        return [
+            (party, decimal_div(Decimal(by_party[party]), Decimal(total)) if total else Decimal(0))
+            for party in sorted(by_party)
+        ]

@@ -1,0 +1,110 @@
+"""The whole network: markets plus the domains that live beside them.
+
+Vega core ticks its services in a fixed order at each block's start (epochs,
+banking, delegation, then execution) and tells the epoch service when a block
+ends. `Network` holds the execution engine with the epoch service, banking
+(transfers, 0057-TRAN), staking and delegation (0059-STKG), the validators, the
+market activity tracker and rewards (0056-REWA, 0061-REWP) and successor markets
+(0081-SUCM), and drives them in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from devops.nullchain.core.activity import MarketActivity
+from devops.nullchain.core.banking import Banking
+from devops.nullchain.core.delegation import Delegation
+from devops.nullchain.core.engine import ExecutionEngine
+from devops.nullchain.core.epochs import EpochService
+from devops.nullchain.core.netparams import parse_duration
+from devops.nullchain.core.rewards import Rewards
+from devops.nullchain.core.staking import StakingAccounts
+from devops.nullchain.core.succession import Succession
+from devops.nullchain.core.validators import Topology
+
+SECOND = 1_000_000_000
+
+
+class Network:
+    """Execution, epochs and banking of one network, deterministic from its inputs.
+
+    `genesis=True` reads the epoch length and transfer parameters as a network does
+    at genesis; Vega's integration harness instead starts them at zero until a
+    step sets them (`genesis=False`).
+    """
+
+    def __init__(
+        self,
+        engine: ExecutionEngine,
+        *,
+        quantum: Callable[[str], Decimal | None],
+        genesis: bool = True,
+    ) -> None:
+        self.engine = engine
+        netparams = engine.netparams
+        length = netparams.get_duration_seconds("validators.epoch.length") if genesis else 0
+        self.epochs = EpochService(engine.bus, int(length * SECOND))
+        netparams.watch("validators.epoch.length", self._set_epoch_length)
+        self.activity = MarketActivity(engine.bus)
+        self.banking = Banking(
+            engine.bus,
+            engine.collateral,
+            netparams,
+            engine,
+            quantum,
+            market_scores=self.activity.market_scores,
+            read_parameters=genesis,
+        )
+        self.staking = StakingAccounts(engine.bus, engine)
+        self.topology = Topology(engine.bus)
+        min_delegation = netparams.get_decimal("validators.delegation.minAmount") if genesis else 0
+        self.delegation = Delegation(
+            engine.bus, self.staking, self.topology.nodes, int(min_delegation)
+        )
+        netparams.watch("validators.delegation.minAmount", self._set_min_delegation)
+        self.rewards = Rewards(
+            engine.bus,
+            engine.collateral,
+            netparams,
+            self.delegation,
+            self.topology,
+            self.activity,
+            engine,
+        )
+        self.succession = Succession(engine)
+        for listener in (
+            self.activity.on_epoch,
+            self.banking.on_epoch,
+            self.delegation.on_epoch,
+            self.rewards.on_epoch,
+        ):
+            self.epochs.on_epoch(listener)
+
+    def _set_min_delegation(self, value: str) -> None:
+        self.delegation.min_amount = int(Decimal(value))
+
+    def _set_epoch_length(self, value: str) -> None:
+        self.epochs.length = int(parse_duration(value) * SECOND)
+
+    @property
+    def now(self) -> int:
+        return self.engine.now
+
+    def on_tick(self, now: int) -> None:
+        """A block starts at `now`: epochs, banking, delegation, then the markets."""
+        self.engine.now = now  # every service reads the new time during its tick
+        self.epochs.on_tick(now)
+        self.banking.on_tick(now)
+        self.delegation.on_tick(now)
+        self.engine.on_tick(now)
+        self.succession.on_tick()
+
+    def epoch_block_end(self) -> None:
+        """The block ends for the epoch service (Vega's harness tells it only when moving
+        ahead whole blocks)."""
+        self.epochs.on_block_end()
+
+    def block_end(self) -> None:
+        self.engine.block_end()

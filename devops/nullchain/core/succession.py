@@ -1,0 +1,126 @@
+"""Successor markets (spec 0081-SUCM): a new market that continues a parent market.
+
+As Vega core's execution engine handles them: a successor proposal names a parent
+that must exist (a closed parent counts while its insurance pool is kept, for
+`market.liquidity.successorLaunchWindowLength`) and must not be succeeded yet.
+Several successors of one parent may be pending at once. The first to leave its
+opening auction succeeds the parent: it receives `insurance pool fraction` of the
+parent's insurance pool (rounded down), the parent is marked succeeded, and every
+other pending successor of that parent is rejected: its orders are cancelled and
+its parties' bonds and margins go back to their general accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from devops.nullchain.core.collateral import NETWORK
+from devops.nullchain.core.engine import ExecutionEngine
+from devops.nullchain.core.types import AccountType, MarketState, TradingMode, TransferType
+
+PARENT_DOES_NOT_EXIST = "market to succeed does not exist"
+PARENT_ALREADY_SUCCEEDED = "the market was already succeeded by a prior proposal"
+PARENT_NOT_ENACTED = "parent market in proposed state, can't enact successor"
+
+
+class SuccessionError(Exception):
+    """A succession Vega refuses, with Vega's message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Successor:
+    market_id: str
+    parent_id: str
+    insurance_fraction: Decimal
+
+
+class Succession:
+    """Pending successors per parent, and which parents were succeeded."""
+
+    def __init__(self, engine: ExecutionEngine) -> None:
+        self._engine = engine
+        self.pending: dict[str, Successor] = {}  # successor id -> its succession
+        self.proposed: dict[str, Successor] = {}  # every successor ever registered
+        self.succeeded_by: dict[str, str] = {}  # parent id -> the successor that took over
+
+    @property
+    def succeeded(self) -> set[str]:
+        return set(self.succeeded_by)
+
+    def check_parent(self, parent_id: str) -> None:
+        """Raise with Vega's reason unless `parent_id` can be succeeded now."""
+        if parent_id not in self._engine.markets:
+            raise SuccessionError(PARENT_DOES_NOT_EXIST)
+        if parent_id in self.succeeded_by:
+            raise SuccessionError(PARENT_ALREADY_SUCCEEDED)
+
+    def register(self, market_id: str, parent_id: str, fraction: Decimal) -> None:
+        """A submitted market that names a parent (Vega's `SubmitMarket` with a parent)."""
+        self.pending[market_id] = self.proposed[market_id] = Successor(
+            market_id, parent_id, fraction
+        )
+
+    def enact(self, market_id: str) -> None:
+        """Vega's `SucceedMarket`: refused while the parent is only proposed; a successor
+        whose parent is gone simply becomes an ordinary market."""
+        successor = self.pending.get(market_id)
+        if successor is None:
+            return
+        parent = self._engine.markets.get(successor.parent_id)
+        if parent is None:
+            del self.pending[market_id]
+            return
+        if parent.state == MarketState.PROPOSED:
+            self._reject(market_id)
+            raise SuccessionError(PARENT_NOT_ENACTED)
+
+    def on_tick(self) -> None:
+        """After the markets' tick: successors that left their opening auction take over."""
+        for market_id, successor in list(self.pending.items()):
+            if market_id not in self.pending:
+                continue  # rejected by an earlier successor this tick
+            market = self._engine.markets[market_id]
+            if market.state == MarketState.PENDING or market.closed:
+                continue
+            self._take_over(successor)
+
+    def _take_over(self, successor: Successor) -> None:
+        engine = self._engine
+        parent_id = successor.parent_id
+        del self.pending[successor.market_id]
+        parent = engine.markets.get(parent_id)
+        if parent is None:
+            return
+        asset = parent.config.asset
+        collateral = engine.collateral
+        pool = collateral.find(parent_id, NETWORK, asset, AccountType.INSURANCE)
+        if pool is not None and pool.balance and successor.insurance_fraction > 0:
+            share = Decimal(pool.balance) * successor.insurance_fraction
+            amount = int(share.to_integral_value(rounding=ROUND_DOWN))
+            target = collateral.get(successor.market_id, NETWORK, asset, AccountType.INSURANCE)
+            collateral.move([pool], [target], amount, TransferType.SUCCESSOR_INSURANCE_FRACTION)
+        self.succeeded_by[parent_id] = successor.market_id
+        for other in [s for s in self.pending.values() if s.parent_id == parent_id]:
+            self._reject(other.market_id)
+
+    def _reject(self, market_id: str) -> None:
+        """Vega's `Market.Reject`: everything the market holds goes back to the parties."""
+        self.pending.pop(market_id, None)
+        market = self._engine.markets[market_id]
+        collateral = self._engine.collateral
+        asset = market.config.asset
+        for party in sorted(market.parties):
+            market.cancel_all(party)
+            general = collateral.general(party, asset)
+            for kind, transfer in (
+                (AccountType.BOND, TransferType.BOND_HIGH),
+                (AccountType.MARGIN, TransferType.MARGIN_HIGH),
+            ):
+                account = collateral.find(market_id, party, asset, kind)
+                if account is not None and account.balance:
+                    collateral.move([account], [general], account.balance, transfer)
+        market.state = MarketState.REJECTED
+        market.trading_mode = TradingMode.NO_TRADING
+        market.closed = True
+        market.publish_market_update()
