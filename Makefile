@@ -10,8 +10,10 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --quiet
 
+# the whole suite, and every registry scenario that passes deployed to a local network
+# started for it (over loopback gRPC and the wallet's HTTP API)
 test: install
-	$(UV) run pytest -n 2 --dist loadgroup
+	$(UV) run pytest -n 2 --dist loadgroup --deploy-network=local
 
 scenario: install
 	$(UV) run python -m devops.run -s $(S)
@@ -27,6 +29,7 @@ fidelity: install
 
 lint: install
 	$(UV) run ruff check devops tests conftest.py
+	$(UV) run ruff format --check devops tests conftest.py
 
 bench: install
 	$(UV) run python -m devops.bench

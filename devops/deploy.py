@@ -23,7 +23,8 @@ import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -190,60 +191,36 @@ def run_on_network(
         )
 
 
-def _local_deploy(
-    name: str,
-    *,
-    steps: int,
-    step_length_seconds: int | None,
-    seed: int,
-    on_step: Callable[[int, int], None] | None,
-) -> RunRecord:
-    """Start a local network for `name` in a subprocess and deploy to it over loopback."""
+@contextmanager
+def _local_target(name: str, seed: int) -> Iterator[NetworkTarget]:
+    """A local network for `name`, started in a subprocess for the length of the deploy."""
     from devops.localnet import LOCAL_NETWORK
     from devops.localnet.process import LocalNetworkError, LocalNetworkProcess, free_port_offset
 
     with tempfile.TemporaryDirectory(prefix="devops-localnet-") as folder:
+        network = LocalNetworkProcess(
+            name, seed=seed, port_offset=free_port_offset(), networks_dir=Path(folder)
+        )
         try:
-            network = LocalNetworkProcess(
-                name, seed=seed, port_offset=free_port_offset(), networks_dir=Path(folder)
-            )
-            with network as local:
-                target = NetworkTarget(
-                    network=LOCAL_NETWORK,
-                    config_folder=local.config_path.parent,
-                    run_with_wallet=False,
-                    wallet_url=local.wallet_url,
-                    token_file=str(local.tokens_path),
-                    core_grpc_url=local.core_grpc_url,
-                )
-                return run_on_network(
-                    name,
-                    target,
-                    backend="local",
-                    steps=steps,
-                    step_length_seconds=step_length_seconds or LOCAL_STEP_LENGTH_SECONDS,
-                    seed=seed,
-                    on_step=on_step,
-                    market_name=None,
-                    console=False,
-                    offline_prices=True,
-                )
+            network.start()
         except LocalNetworkError as error:
             raise DeployError(f"the local network did not start: {error}") from None
+        try:
+            yield NetworkTarget(
+                network=LOCAL_NETWORK,
+                config_folder=network.config_path.parent,
+                run_with_wallet=False,
+                wallet_url=network.wallet_url,
+                token_file=str(network.tokens_path),
+                core_grpc_url=network.core_grpc_url,
+            )
+        finally:
+            network.stop()
 
 
-def _live_deploy(
-    name: str,
-    network: str,
-    *,
-    steps: int,
-    step_length_seconds: int | None,
-    seed: int,
-    on_step: Callable[[int, int], None] | None,
-    market_name: str | None,
-    console: bool,
-) -> RunRecord:
-    """vega-sim's network service with the Vega wallet binary, on a live network."""
+@contextmanager
+def _live_target(network: str) -> Iterator[NetworkTarget]:
+    """A live network, after checking what vega-sim's network service will need."""
     config = _network_config(network)
     wallet_binary = os.environ.get("VEGA_WALLET_PATH", "vegawallet")
     if shutil.which(wallet_binary) is None:
@@ -260,24 +237,12 @@ def _live_deploy(
             f"set {wallet.WALLET_PASS_ENV} to the passphrase of wallet {wallet.wallet_name()!r}"
         )
     with tempfile.TemporaryDirectory() as private:
-        target = NetworkTarget(
+        yield NetworkTarget(
             network=Network[network.upper()],
             config_folder=config.parent,
             run_with_wallet=True,
             token_file=os.environ.get("VEGA_WALLET_TOKENS_FILE"),
             passphrase_file=_passphrase_file(Path(private), passphrase),
-        )
-        return run_on_network(
-            name,
-            target,
-            backend=network,
-            steps=steps,
-            step_length_seconds=step_length_seconds,
-            seed=seed,
-            on_step=on_step,
-            market_name=market_name,
-            console=console,
-            offline_prices=False,
         )
 
 
@@ -292,26 +257,28 @@ def deploy(
     market_name: str | None = None,
     console: bool = False,
 ) -> RunRecord:
-    """Deploy to `network`; DeployError at once when something needed is missing."""
+    """Deploy to `network`; DeployError at once when something needed is missing.
+
+    The local network differs from a live one only in where its config points, its
+    running wallet, its one-second default step and its offline price feed.
+    """
     if network not in NETWORKS:
         raise DeployError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
-    if network == "local":
-        if market_name:  # the local network names its market after the scenario
-            raise DeployError("the local network names its market after the scenario; drop -m")
-        return _local_deploy(
+    local = network == "local"
+    if local and market_name:  # the local network names its market after the scenario
+        raise DeployError("the local network names its market after the scenario; drop -m")
+    opened = _local_target(scenario, seed) if local else _live_target(network)
+    with opened as target:
+        return run_on_network(
             scenario,
+            target,
+            backend=network,
             steps=steps,
-            step_length_seconds=step_length_seconds,
+            step_length_seconds=step_length_seconds
+            or (LOCAL_STEP_LENGTH_SECONDS if local else None),
             seed=seed,
             on_step=on_step,
+            market_name=market_name,
+            console=console and not local,
+            offline_prices=local,
         )
-    return _live_deploy(
-        scenario,
-        network,
-        steps=steps,
-        step_length_seconds=step_length_seconds,
-        seed=seed,
-        on_step=on_step,
-        market_name=market_name,
-        console=console,
-    )

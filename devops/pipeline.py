@@ -1,7 +1,8 @@
 """One run -> check -> report pipeline, for simulations and deploys alike.
 
 The CLI, the pytest plugin and the deploy gate all go through here, so a run is
-always judged by the same checks and leaves the same files behind.
+always judged by the same checks and leaves the same files behind, and a network
+run from the command line passes the same gate as one from pytest.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from devops.expectations import ScenarioExpectations
 from devops.invariants import InvariantResult, check_all
 from devops.reports import ReportWriteError, report_folder, write_report
 from devops.run_state import RunRecord
+from devops.verdicts import Verdict, VerdictKey, VerdictStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +72,44 @@ def deploy_and_check(
         console=console,
     )
     return check_and_report(record, expectations, run_logs)
+
+
+class GateInterrupted(Exception):
+    """The gate's simulation was interrupted; no verdict was stored."""
+
+
+def simulation_verdict(
+    scenario: str,
+    *,
+    seed: int,
+    store: VerdictStore,
+    run_logs: str | Path,
+    on_step: Callable[[int, int], None] | None = None,
+    interrupted: Callable[[], bool] = lambda: False,
+) -> Verdict:
+    """The deploy gate's verdict for `scenario` and `seed`: the registry's own length,
+    step and thresholds on the embedded backend, stored or simulated now.
+
+    A simulation cut short by `interrupted` raises `GateInterrupted`, storing nothing.
+    """
+    from devops.registry import SCENARIOS
+    from devops.runner import prepared_scenario, run_scenario
+
+    simulation = prepared_scenario(scenario).simulation_args
+    expectations = SCENARIOS[scenario]().expectations
+    key = VerdictKey.of(
+        scenario,
+        seed=seed,
+        steps=simulation.n_steps,
+        step_length_seconds=simulation.step_length_seconds,
+        backend="embedded",
+        expectations=expectations,
+    )
+
+    def judge() -> Verdict:
+        record = run_scenario(scenario, seed=seed, on_step=on_step)
+        if interrupted():
+            raise GateInterrupted(f"the gate's simulation of {scenario} was interrupted")
+        return Verdict.judge(key, check_and_report(record, expectations, run_logs).results)
+
+    return store.obtain(key, judge)

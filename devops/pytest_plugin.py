@@ -69,7 +69,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--gate-confidence",
-        type=seeds.probability,
+        type=seeds.confidence,
         default=0.95,
         help="confidence of that lower bound (default 0.95)",
     )

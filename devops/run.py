@@ -12,18 +12,22 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devops import options
 from devops.interruption import RunInterrupted, StopSignals
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
     from devops.invariants import InvariantResult
     from devops.run_state import RunRecord
 
 DEPLOY_STEPS = 20
+GATE_VERDICTS = ".verdicts"  # under --run-logs: the gate's verdicts, keyed by code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,6 +155,9 @@ def _simulate(args: argparse.Namespace, stop: StopSignals, console: Console) -> 
     stop.simulating = True
     try:
         if args.network is not None:
+            refusal = _gate(args, stop, console, on_step, end_bar)
+            if refusal is not None:
+                return refusal
             return deploy(
                 args.scenario,
                 args.network,
@@ -182,6 +189,42 @@ def _simulate(args: argparse.Namespace, stop: StopSignals, console: Console) -> 
     finally:
         stop.simulating = False
         end_bar()
+
+
+def _gate(
+    args: argparse.Namespace,
+    stop: StopSignals,
+    console: Console,
+    on_step: Callable[[int, int], None],
+    end_bar: Callable[[], None],
+) -> int | None:
+    """A scenario reaches a network only if its own simulation passed: the verdict for this
+    seed and code (stored under the run logs, or simulated now). None means deploy."""
+    from rich.console import Console
+
+    from devops.pipeline import GateInterrupted, simulation_verdict
+    from devops.verdicts import VerdictStore
+
+    console.print(f"deploy gate: {args.scenario} seed {args.seed} must pass its simulation first")
+    try:
+        verdict = simulation_verdict(
+            args.scenario,
+            seed=args.seed,
+            store=VerdictStore(Path(args.run_logs) / GATE_VERDICTS),
+            run_logs=args.run_logs,
+            on_step=on_step,
+            interrupted=lambda: stop.requested,
+        )
+    except GateInterrupted as error:
+        end_bar()
+        Console(stderr=True).print(f"{error}; nothing deployed")
+        return stop.exit_status
+    end_bar()
+    if not verdict.passed:
+        Console(stderr=True).print(f"[red]not deployed: {verdict.reason()}[/red]", soft_wrap=True)
+        return 1
+    console.print(f"deploy gate passed ({verdict.key.describe()}); deploying to {args.network}")
+    return None
 
 
 def _print_results(

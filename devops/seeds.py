@@ -15,32 +15,35 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy.stats import norm
-
 from devops.options import MAX_SEED
+from devops.stats import wilson_lower_bound
 from devops.verdicts import Verdict
 
 MAX_SEEDS = 100_000  # each seed is a simulation and its tests; more is a mistyped range
 
 
-def seed_range(text: str) -> tuple[int, ...]:
-    """`N` is seeds 0..N-1; `A:B` is seeds A..B-1 (an argparse type)."""
-    start, sep, stop = text.partition(":")
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """`N` is seeds 0..N-1 and `A:B` is seeds A..B-1; ValueError for anything else."""
+    start, sep, stop = str(text).strip().partition(":")
     try:
         first, last = (int(start), int(stop)) if sep else (0, int(start))
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a count N or a range A:B of whole numbers, got {text!r}"
-        ) from None
+        raise ValueError(f"wants a count N or a range A:B of whole numbers, got {text!r}") from None
     if not 0 <= first < last <= MAX_SEED + 1:
-        raise argparse.ArgumentTypeError(
+        raise ValueError(
             f"must name at least one seed from 0 to {MAX_SEED} (N >= 1, or A < B), got {text!r}"
         )
     if last - first > MAX_SEEDS:
-        raise argparse.ArgumentTypeError(
-            f"names {last - first} seeds; at most {MAX_SEEDS} in one session, got {text!r}"
-        )
+        raise ValueError(f"names {last - first} seeds; at most {MAX_SEEDS} at once, got {text!r}")
     return tuple(range(first, last))
+
+
+def seed_range(text: str) -> tuple[int, ...]:
+    """`parse_seeds` as an argparse type."""
+    try:
+        return parse_seeds(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def probability(text: str) -> float:
@@ -54,15 +57,12 @@ def probability(text: str) -> float:
     return value
 
 
-def wilson_lower_bound(passes: int, trials: int, confidence: float) -> float:
-    """The lower end of the Wilson score interval for `passes` of `trials` (two-sided)."""
-    if trials == 0:
-        return 0.0
-    z = float(norm.ppf(0.5 + confidence / 2))
-    rate = passes / trials
-    centre = rate + z * z / (2 * trials)
-    spread = z * math.sqrt(rate * (1 - rate) / trials + z * z / (4 * trials * trials))
-    return max(0.0, (centre - spread) / (1 + z * z / trials))
+def confidence(text: str) -> float:
+    """A confidence level strictly between 0 and 1 (an argparse type)."""
+    value = probability(text)
+    if value == 1:
+        raise argparse.ArgumentTypeError(f"must be below 1, got {text!r}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="folder with Vega's features/ and defaults/ (default: ../shared/vega-features)",
     )
     group.addoption(
+        "--fidelity-expectations",
+        metavar="FILE",
+        default=None,
+        help="the list of scenarios expected to fail (default: tests/fidelity/expectations.txt)",
+    )
+    group.addoption(
         "--fidelity-no-expectations",
         action="store_true",
         help="ignore tests/fidelity/expectations.txt (every scenario must pass)",
@@ -58,15 +64,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
         return
     scenarios = load_all(folder / "features")
+    listed = metafunc.config.getoption("--fidelity-expectations")
     expected = (
-        {} if metafunc.config.getoption("--fidelity-no-expectations") else expectations.read()
+        {}
+        if metafunc.config.getoption("--fidelity-no-expectations")
+        else expectations.read(Path(listed) if listed else expectations.FILE)
     )
     known = {s.id for s in scenarios}
     stale = sorted(set(expected) - known)
     if stale:
         raise pytest.UsageError(
-            "tests/fidelity/expectations.txt lists scenarios that do not exist: "
-            + ", ".join(stale[:5])
+            "the expectations list names scenarios that do not exist: " + ", ".join(stale[:5])
         )
     params = []
     for scenario in scenarios:
@@ -137,7 +145,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         text = str(report.longrepr).strip().splitlines()
         errors = [line.strip()[1:].strip() for line in text if line.strip().startswith("E ")]
         reason = " / ".join(errors[:2])
-        for prefix in ("devops.fidelity.runner.ScenarioFailure: ", "devops.fidelity.table.StepError: "):
+        for prefix in (
+            "devops.fidelity.runner.ScenarioFailure: ",
+            "devops.fidelity.table.StepError: ",
+        ):
             reason = reason.replace(prefix, "")
         tally.failures[scenario_id] = reason[:240] or "failed"
     elif hasattr(report, "wasxfail") and report.skipped:

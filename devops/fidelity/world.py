@@ -60,7 +60,12 @@ class World:
         netparams = NetworkParameters(HARNESS_NETWORK_PARAMETERS)
         self.engine = ExecutionEngine(netparams=netparams, start_time=GENESIS_TIME)
         # Vega's harness knows every asset, with a quantum of 5000, and enables three
-        self.network = Network(self.engine, quantum=lambda asset: HARNESS_QUANTUM, genesis=False)
+        self.network = Network(
+            self.engine,
+            quantum=lambda asset: HARNESS_QUANTUM,
+            genesis=False,
+            proposer_of=lambda market: "proposerID",  # every market's proposer in the harness
+        )
         for asset in HARNESS_ASSETS:
             self.engine.enable_asset(asset, 0, int(HARNESS_QUANTUM))
         self.positions = PositionsView(self.engine.bus)

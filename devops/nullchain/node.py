@@ -72,7 +72,9 @@ class EmbeddedNode:
             raise ValueError("transactions_per_block must be positive")
         self.engine = ExecutionEngine(netparams=netparams, start_time=genesis_time, seed=seed)
         # epochs, transfers, staking, delegation and rewards beside the markets
-        self.network = Network(self.engine, quantum=self._asset_quantum)
+        self.network = Network(
+            self.engine, quantum=self._asset_quantum, proposer_of=self._market_proposer
+        )
         self.asset_quanta: dict[str, Decimal] = {}
         self._transfer_ids = IdGenerator(f"{seed}:transfers")
         self._transfer_limit = TransferLimit(self.network)
@@ -237,6 +239,11 @@ class EmbeddedNode:
         if details is not None and details.quantum:
             return Decimal(details.quantum)
         return self.asset_quanta.get(asset, Decimal(1))
+
+    def _market_proposer(self, market_id: str) -> str:
+        """A market's id is its proposal's id: the proposer is that proposal's party."""
+        record = self.governance.proposals.get(market_id)
+        return record.message.party_id if record is not None else ""
 
     def _transfer(self, party: str, message: Any) -> str | None:
         command = transfer(party, message, self._transfer_ids.next())

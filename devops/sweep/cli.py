@@ -4,9 +4,9 @@ Every grid point (one value of each `--vary`) runs once per seed on a Dask clust
 a private one on 127.0.0.1 with one worker per core (or `--workers N`), or the one
 at `--scheduler tcp://HOST:PORT`. It ends with a table per grid point (each
 invariant's pass rate, its Wilson lower bound and its worst figure) and writes
-runs.csv, summary.csv, sweep.png and sweep.html. Exits 2 on a bad argument, before anything
-runs; 1 when the cluster fails or the timeout passes; 130 on Ctrl-C; 0 once the sweep
-is done, whatever it found.
+runs.csv, summary.csv, sweep.png and sweep.html. Exits 2 on a bad argument, before
+anything runs; 1 when the cluster fails or the timeout passes; 130 on Ctrl-C; 0 once
+the sweep is done, whatever it found.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devops import options
-from devops.sweep.grid import Axis, parse_axis, parse_seeds
+from devops.seeds import parse_seeds
+from devops.sweep.grid import Axis, parse_axis
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,7 +52,10 @@ def _scheduler(text: str) -> str:
 
 
 def _confidence(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
     if not 0 < value < 1:
         raise ValueError(f"must be between 0 and 1, got {text!r}")
     return value

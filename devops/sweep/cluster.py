@@ -82,7 +82,15 @@ def run_tasks(
     rows: list[ResultRow | None] = [None] * len(futures)
     try:
         for future in as_completed(futures, timeout=timeout):
-            row = future.result()
+            try:
+                row = future.result()
+            except Exception as failure:  # noqa: BLE001 - e.g. a worker that died mid-run
+                task = tasks[position[future.key]]
+                client.cancel(futures)
+                raise ClusterError(
+                    f"{task.scenario} seed {task.seed} {task.overrides or 'defaults'} failed on "
+                    f"the cluster: {type(failure).__name__}: {' '.join(str(failure).split())}"
+                ) from None
             rows[position[future.key]] = row
             if on_row is not None:
                 on_row(row)

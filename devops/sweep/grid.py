@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from types import NoneType, UnionType
 from typing import Any
@@ -29,7 +30,6 @@ ARGS_FIELDS = (
     "sensitive_trader_args",
     "simulation_args",
 )
-MAX_SEED = 2**32 - 1  # numpy's RandomState bound
 
 Value = int | float | bool | str | tuple[float, ...] | None
 Override = tuple[str, Value]
@@ -44,30 +44,17 @@ class Axis:
     values: tuple[Value, ...]
 
 
-def parse_seeds(text: str) -> tuple[int, ...]:
-    """`N` is seeds 0..N-1 and `A:B` is seeds A..B-1; ValueError for anything else."""
-    start, sep, stop = str(text).strip().partition(":")
-    try:
-        first, end = (int(start), int(stop)) if sep else (0, int(start))
-    except ValueError:
-        raise ValueError(f"wants a count N or a range A:B of whole numbers, got {text!r}") from None
-    if not 0 <= first < end <= MAX_SEED + 1:
-        raise ValueError(
-            f"must name at least one seed from 0 to {MAX_SEED} (N >= 1, or A < B), got {text!r}"
-        )
-    return tuple(range(first, end))
-
-
-def _owner_and_type(arguments: dict[str, Any], path: str) -> tuple[Any, Any]:
-    """The dataclass holding the last attribute of `path`, and that attribute's type."""
+def _attribute_type(arguments: dict[str, Any], path: str) -> Any:
+    """The declared type of the attribute `path` names, or ValueError naming what is wrong."""
     field, *attributes = path.split(".")
     if field not in arguments:
         raise ValueError(f"unknown argument field {field!r}; known: {', '.join(ARGS_FIELDS)}")
     if not attributes:
         raise ValueError(f"{path!r} names a whole field; name one attribute, e.g. {field}.<name>")
-    owner = arguments[field]
+    owner, kind = arguments[field], None
     for depth, attribute in enumerate(attributes):
-        hints = typing.get_type_hints(type(owner))
+        if not is_dataclass(owner):
+            raise ValueError(f"{'.'.join([field, *attributes[:depth]])} has no attributes")
         known = [f.name for f in fields(owner)]
         if attribute not in known:
             where = ".".join([field, *attributes[:depth]])
@@ -75,12 +62,9 @@ def _owner_and_type(arguments: dict[str, Any], path: str) -> tuple[Any, Any]:
                 f"{type(owner).__name__} ({where}) has no attribute {attribute!r}; "
                 f"known: {', '.join(known)}"
             )
-        if depth == len(attributes) - 1:
-            return owner, hints[attribute]
+        kind = typing.get_type_hints(type(owner))[attribute]
         owner = getattr(owner, attribute)
-        if not is_dataclass(owner):
-            raise ValueError(f"{'.'.join([field, *attributes[: depth + 1]])} has no attributes")
-    raise AssertionError("unreachable")
+    return kind
 
 
 def _number(kind: type, text: str) -> int | float:
@@ -92,39 +76,51 @@ def _number(kind: type, text: str) -> int | float:
     return value
 
 
-def _parse_value(kind: Any, text: str, path: str) -> Value:
-    """`text` as a value of the annotation `kind`; ValueError naming the path otherwise."""
-    text = text.strip()
-    options = typing.get_args(kind)
-    if isinstance(kind, UnionType) or typing.get_origin(kind) is typing.Union:
-        if text.lower() == "none" and NoneType in options:
-            return None
-        (inner,) = [option for option in options if option is not NoneType]
-        return _parse_value(inner, text, path)
-    try:
-        if kind is bool:
-            spelled = {"true": True, "1": True, "false": False, "0": False}
-            return spelled[text.lower()]
-        if kind in (int, float):
-            return _number(kind, text)
-        if kind is str:
-            if not text:
-                raise ValueError
-            return text
-        if typing.get_origin(kind) is tuple and options[1:] == (Ellipsis,):
-            if options[0] not in (int, float):
-                raise TypeError
-            return tuple(_number(options[0], entry) for entry in text.split("/"))
-    except (KeyError, ValueError):
-        name = getattr(kind, "__name__", str(kind))
-        if typing.get_origin(kind) is tuple:
-            name = f"{options[0].__name__} entries separated by '/'"
-        raise ValueError(f"{path} needs {name}, got {text!r}") from None
-    except TypeError:
-        pass
+def _parser_for(kind: Any, path: str) -> tuple[str, Callable[[str], Value]]:
+    """What a value of annotation `kind` looks like, and how to read one from text."""
+    if kind is bool:
+        spelled = {"true": True, "1": True, "false": False, "0": False}
+        return "true or false", lambda text: spelled[text.lower()]
+    if kind in (int, float):
+        return kind.__name__, lambda text: _number(kind, text)
+    if kind is str:
+        return "text", _text
+    entries = typing.get_args(kind)
+    if (
+        typing.get_origin(kind) is tuple
+        and entries[1:] == (Ellipsis,)
+        and entries[0] in (int, float)
+    ):
+        return (
+            f"{entries[0].__name__} entries separated by '/'",
+            lambda text: tuple(_number(entries[0], entry) for entry in text.split("/")),
+        )
     if is_dataclass(kind):
         raise ValueError(f"{path} is a {kind.__name__}; vary one of its attributes ({path}.<name>)")
     raise ValueError(f"{path} ({kind}) cannot be varied from the command line")
+
+
+def _text(text: str) -> str:
+    if not text:
+        raise ValueError
+    return text
+
+
+def _parse_value(kind: Any, text: str, path: str) -> Value:
+    """`text` as a value of the annotation `kind`; ValueError naming the path otherwise."""
+    text = text.strip()
+    if isinstance(kind, UnionType) or typing.get_origin(kind) is typing.Union:
+        options = [option for option in typing.get_args(kind) if option is not NoneType]
+        if len(options) != 1:
+            raise ValueError(f"{path} ({kind}) cannot be varied from the command line")
+        if text.lower() == "none" and NoneType in typing.get_args(kind):
+            return None
+        kind = options[0]
+    wanted, read = _parser_for(kind, path)
+    try:
+        return read(text)
+    except (KeyError, ValueError):
+        raise ValueError(f"{path} needs {wanted}, got {text!r}") from None
 
 
 def parse_axis(text: str, arguments: dict[str, Any]) -> Axis:
@@ -133,7 +129,7 @@ def parse_axis(text: str, arguments: dict[str, Any]) -> Axis:
     path = path.strip()
     if not sep or not path or not listed.strip():
         raise ValueError(f"wants <args field>.<attribute>=v1,v2,..., got {text!r}")
-    _, kind = _owner_and_type(arguments, path)
+    kind = _attribute_type(arguments, path)
     values = tuple(_parse_value(kind, entry, path) for entry in listed.split(","))
     if len(set(values)) != len(values):
         raise ValueError(f"{path} lists a value twice in {listed.strip()!r}")

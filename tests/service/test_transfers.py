@@ -14,6 +14,7 @@ from vega_sim.api import data_raw
 from vega_sim.proto.vega.events.v1 import events_pb2
 
 from devops.nullchain import EmbeddedVegaService
+from devops.nullchain.demo import start_trading
 
 ADP = 5
 GENERAL = vega_protos.vega.ACCOUNT_TYPE_GENERAL
@@ -163,3 +164,31 @@ def test_transfers_per_epoch_are_limited(service, market) -> None:
         "party has already submitted the maximum number of transfer requests per epoch"
     )
     assert general(service, "seller", market) == pytest.approx(100_000 + limit)
+
+
+def test_market_creation_reward_pays_the_proposer_once(service, market) -> None:
+    """Spec 0056-REWA: a market whose traded value passes quantum (1 unit) x
+    `rewards.marketCreationQuantumMultiple` (5e7 units = 500) earns its proposer the
+    funder's transfer once; later epochs find no eligible market and move nothing."""
+    asset, market_id = market
+    start_trading(service, market_id)  # 2 at 1000 trade: a value of 2000
+    proposer_before = general(service, "proposer", market)
+    epoch = service.statistics().epoch_seq
+    service.recurring_transfer(
+        "buyer",
+        GENERAL,
+        vega_protos.vega.ACCOUNT_TYPE_REWARD_MARKET_PROPOSERS,
+        asset,
+        100,
+        start_epoch=epoch + 1,
+        asset_for_metric=asset,
+        metric=vega_protos.vega.DISPATCH_METRIC_MARKET_VALUE,
+    )
+    service.wait_fn(1)
+    buyer_before = general(service, "buyer", market)
+    for _ in range(4):
+        next_epoch(service)
+    assert general(service, "proposer", market) == pytest.approx(proposer_before + 100)
+    assert general(service, "buyer", market) == pytest.approx(buyer_before - 100 - 0.1)
+    (transfer,) = raw_transfers(service)
+    assert transfer.status == Status.STATUS_PENDING  # it goes on, finding nothing to pay

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from devops.registry import SCENARIOS
+from devops.seeds import parse_seeds
 from devops.sweep import cli
 from devops.sweep.grid import (
     Axis,
@@ -16,7 +17,6 @@ from devops.sweep.grid import (
     grid,
     label,
     parse_axis,
-    parse_seeds,
     scenario_arguments,
 )
 
@@ -91,7 +91,7 @@ def test_values_are_parsed_to_the_attribute_type(text: str, path: str, values: t
         ("market_maker_args.market_kappa=fast", "needs float, got 'fast'"),
         ("market_maker_args.market_kappa=nan", "needs float"),
         ("random_trader_args.order_volume=0.1/x/1", "float entries separated by '/'"),
-        ("market_manager_args.settle_at_end=maybe", "needs bool"),
+        ("market_manager_args.settle_at_end=maybe", "needs true or false"),
         ("simulation_args.price_process=1", "is a PriceProcessParams; vary one of its attributes"),
         ("momentum_trader_args.strategies=MACD", "cannot be varied from the command line"),
         ("market_maker_args.order_levels=2,2", "lists a value twice"),

@@ -114,6 +114,12 @@ def test_an_existing_scheduler_is_used(tmp_path: Path) -> None:
         assert status == 0
         # a sweep past its time is abandoned with a count of what was left, not waited for
         with Client(running, timeout="10s") as client:
+            # a task that raises on a worker ends the sweep with one line naming the task
+            broken = SweepTask("NOSUCH", (), 3, 5)
+            with pytest.raises(
+                ClusterError, match=r"^NOSUCH seed 3 defaults failed on the cluster: KeyError: "
+            ):
+                run_tasks(client, [broken])
             with pytest.raises(ClusterError, match=r"^2 of 2 runs unfinished after 0.01 s$"):
                 run_tasks(
                     client, [SweepTask("ETHUSD", (), seed, 5) for seed in (0, 1)], timeout=0.01

@@ -22,6 +22,7 @@ from devops.nullchain.core.collateral import NETWORK, Collateral, account_id
 from devops.nullchain.core.epochs import Epoch, EpochAction
 from devops.nullchain.core.netparams import NetworkParameters
 from devops.nullchain.core.transfers import (
+    DispatchMetric,
     DispatchStrategy,
     Transfer,
     TransferStatus,
@@ -30,8 +31,10 @@ from devops.nullchain.core.transfers import (
 )
 from devops.nullchain.core.types import AccountType, TransferType
 
-# (asset for metric, markets in scope, metric) -> [(market, score)], scores summing to 1
-MarketScores = Callable[[DispatchStrategy], Sequence[tuple[str, Decimal]]]
+# (strategy, payout asset, funder) -> [(market, score)], scores summing to at most 1
+MarketScores = Callable[[DispatchStrategy, str, str], Sequence[tuple[str, Decimal]]]
+# a market's proposer was paid its creation bonus: (market, strategy, payout asset, funder)
+ProposerPaid = Callable[[str, DispatchStrategy, str, str], None]
 
 
 class TransferError(Exception):
@@ -54,13 +57,15 @@ class Banking:
         quantum: Callable[[str], Decimal | None],
         *,
         market_scores: MarketScores | None = None,
+        proposer_paid: ProposerPaid | None = None,
         read_parameters: bool = True,
     ) -> None:
         self._bus = bus
         self._collateral = collateral
         self._clock = clock  # anything with a `now` attribute in nanoseconds
         self._quantum = quantum
-        self.market_scores: MarketScores = market_scores or (lambda strategy: [])
+        self.market_scores: MarketScores = market_scores or (lambda strategy, asset, funder: [])
+        self.proposer_paid: ProposerPaid = proposer_paid or (lambda *args: None)
         self.fee_factor = Decimal(0)
         self.min_quantum_multiple = Decimal(0)
         self.current_epoch = 0
@@ -257,10 +262,13 @@ class Banking:
             self._check_funds(transfer.from_party, transfer.asset, amount)
         except TransferError as error:
             raise TransferError(f"could not pay the fee for transfer: {error}") from None
-        for market, score in self.market_scores(strategy):
+        scores = self.market_scores(strategy, transfer.asset, transfer.from_party)
+        for market, score in scores:
             share = _floor(Decimal(amount) * score)
             if share > 0:
                 self._pay(transfer, share, market, deliver=True)
+                if strategy.metric == DispatchMetric.MARKET_VALUE and score > 0:
+                    self.proposer_paid(market, strategy, transfer.asset, transfer.from_party)
 
     def _publish(self, transfer: Transfer) -> None:
         self._bus.publish(EventType.TRANSFER, snapshot(transfer))

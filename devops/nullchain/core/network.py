@@ -41,13 +41,21 @@ class Network:
         *,
         quantum: Callable[[str], Decimal | None],
         genesis: bool = True,
+        proposer_of: Callable[[str], str] = lambda market: "",
     ) -> None:
         self.engine = engine
         netparams = engine.netparams
         length = netparams.get_duration_seconds("validators.epoch.length") if genesis else 0
         self.epochs = EpochService(engine.bus, int(length * SECOND))
         netparams.watch("validators.epoch.length", self._set_epoch_length)
-        self.activity = MarketActivity(engine.bus)
+        self.activity = MarketActivity(
+            engine.bus,
+            proposer_of=proposer_of,
+            position_factor=lambda market: Decimal(10)
+            ** engine.markets[market].config.position_decimal_places,
+            bonus_threshold=lambda asset: (quantum(asset) or Decimal(0))
+            * netparams.get_decimal("rewards.marketCreationQuantumMultiple"),
+        )
         self.banking = Banking(
             engine.bus,
             engine.collateral,
@@ -55,6 +63,7 @@ class Network:
             engine,
             quantum,
             market_scores=self.activity.market_scores,
+            proposer_paid=self.activity.mark_paid,
             read_parameters=genesis,
         )
         self.staking = StakingAccounts(engine.bus, engine)
@@ -72,6 +81,7 @@ class Network:
             self.topology,
             self.activity,
             engine,
+            proposer=self.activity.proposer,
         )
         self.succession = Succession(engine)
         for listener in (

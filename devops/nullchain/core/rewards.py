@@ -79,7 +79,7 @@ class Rewards:
         topology: Topology,
         activity: MarketActivity,
         clock: object,
-        proposer: Callable[[str], str | None] = lambda market: None,
+        proposer: Callable[[str], str] = lambda market: "",
     ) -> None:
         self._bus = bus
         self._collateral = collateral
