@@ -1,3 +1,6 @@
-"""Project-wide pytest plugins."""
+"""Project-wide pytest configuration.
 
-pytest_plugins = ["devops.fidelity.pytest_plugin", "devops.pytest_plugin"]
+The project's pytest plugins (`devops.pytest_plugin`, `devops.fidelity.pytest_plugin`)
+register through `pytest11` entry points when the package is installed, so they load in
+any pytest session, here or in a user's own repository.
+"""

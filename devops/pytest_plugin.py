@@ -25,7 +25,6 @@ import pytest
 from devops import options, seeds
 from devops.expectations import ScenarioExpectations
 from devops.invariants import InvariantResult
-from devops.registry import SCENARIOS
 from devops.run_state import RunRecord
 from devops.verdicts import Verdict, VerdictKey, VerdictStore
 
@@ -114,6 +113,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _scenarios() -> dict[str, Any]:
+    """The registry, imported only when a session has scenario tests: it loads vega-sim,
+    pandas and TA-Lib, which a session of engine tests never needs."""
+    from devops.registry import SCENARIOS
+
+    return SCENARIOS
+
+
 _SESSION = pytest.StashKey["ScenarioSession"]()
 _VERDICT_DIR_INPUT = "devops_verdict_dir"
 
@@ -155,7 +162,7 @@ class ScenarioSession:
 
     def expectations(self, scenario: str) -> ScenarioExpectations:
         try:
-            return SCENARIOS[scenario]().expectations.overridden(_overrides(self.config))
+            return _scenarios()[scenario]().expectations.overridden(_overrides(self.config))
         except ValueError as error:
             raise pytest.UsageError(str(error)) from None
 
@@ -211,7 +218,7 @@ class ScenarioSession:
     def judged(self) -> list[Verdict]:
         """The verdicts this session's inputs have produced so far, in seed order."""
         found = []
-        for scenario in SCENARIOS:
+        for scenario in _scenarios():
             for seed in self.seeds:
                 verdict = self.store.read(self.key(scenario, seed))
                 if verdict is not None:
@@ -264,7 +271,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "scenario_seed" not in metafunc.fixturenames:
         metafunc.parametrize(
             "scenario_name",
-            [pytest.param(n, id=n, marks=pytest.mark.xdist_group(n)) for n in SCENARIOS],
+            [pytest.param(n, id=n, marks=pytest.mark.xdist_group(n)) for n in _scenarios()],
         )
         return
     chosen = scenario_session(metafunc.config).seeds
@@ -278,7 +285,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                 id=f"{n}-seed{s}" if many else n,
                 marks=pytest.mark.xdist_group(f"{n}-seed{s}" if many else n),
             )
-            for n in SCENARIOS
+            for n in _scenarios()
             for s in chosen
         ],
     )
