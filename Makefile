@@ -30,6 +30,7 @@ fidelity: install
 lint: install
 	$(UV) run ruff check devops tests conftest.py
 	$(UV) run ruff format --check devops tests conftest.py
+	$(UV) run mypy
 
 bench: install
 	$(UV) run python -m devops.bench

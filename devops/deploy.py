@@ -119,8 +119,9 @@ def _failure_line(failure: BaseException, vega: Any, target: NetworkTarget) -> s
     if isinstance(failure, grpc.RpcError):
         code = failure.code() if hasattr(failure, "code") else None
         endpoint = getattr(vega, "data_node_grpc_url", None) or "the data node"
-        if code in (None, grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-            return f"the network stopped answering at {endpoint} (gRPC {getattr(code, 'name', 'no answer')})"
+        if code is None or code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            name = "no answer" if code is None else code.name
+            return f"the network stopped answering at {endpoint} (gRPC {name})"
         details = " ".join(str(failure.details() if hasattr(failure, "details") else "").split())
         return f"the data node at {endpoint} refused a request (gRPC {code.name}: {details})"
     if isinstance(failure, requests.HTTPError) and failure.response is not None:

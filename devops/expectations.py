@@ -7,6 +7,7 @@ the command line (`--expect NAME=VALUE`), never by editing a test.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class ScenarioExpectations:
     def overridden(self, overrides: dict[str, str]) -> ScenarioExpectations:
         """A copy with `overrides` (field name to text value) applied; unknown names raise."""
         known = {f.name: f.type for f in fields(self)}
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         for name, text in overrides.items():
             if name not in known:
                 raise ValueError(f"unknown expectation {name!r}; known: {', '.join(sorted(known))}")

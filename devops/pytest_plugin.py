@@ -26,6 +26,7 @@ from devops import options, seeds
 from devops.expectations import ScenarioExpectations
 from devops.invariants import InvariantResult
 from devops.run_state import RunRecord
+from devops.seeds import GateDecision, GateRule
 from devops.verdicts import Verdict, VerdictKey, VerdictStore
 
 
@@ -154,8 +155,8 @@ class ScenarioSession:
         return str(self.config.getoption("--backend"))
 
     @property
-    def gate_rule(self) -> seeds.GateRule:
-        return seeds.GateRule(
+    def gate_rule(self) -> GateRule:
+        return GateRule(
             self.config.getoption("--gate-min-pass-rate"),
             float(self.config.getoption("--gate-confidence")),
         )
@@ -211,7 +212,7 @@ class ScenarioSession:
 
         return self.store.obtain(key, judge)
 
-    def gate(self, scenario: str) -> seeds.GateDecision:
+    def gate(self, scenario: str) -> GateDecision:
         """Whether `scenario` may deploy: the gate rule over every seed's verdict."""
         return seeds.decide([self.verdict(scenario, s) for s in self.seeds], self.gate_rule)
 

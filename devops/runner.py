@@ -22,7 +22,7 @@ from devops.network_figures import NetworkFigures
 from devops.options import BACKENDS
 from devops.registry import SCENARIOS
 from devops.run_state import PartyState, RunRecord, StepState
-from devops.scenario import DevOpsScenario
+from devops.scenario import DevOpsScenario, MarketNotFoundError
 
 
 class BackendUnavailableError(RuntimeError):
@@ -98,6 +98,10 @@ class StepRecorder:
             self._market_id = vega.find_market_id(self.scenario.market_name)
             self._asset_id = vega.find_asset_id(self.scenario.market_manager_args.asset_name)
         market_id, asset_id = self._market_id, self._asset_id
+        if market_id is None or asset_id is None:
+            raise MarketNotFoundError(
+                f"no market named {self.scenario.market_name!r} (or its asset) to record"
+            )
         data = vega.get_latest_market_data(market_id)
         parties = []
         for name in self._names:

@@ -98,11 +98,8 @@ def pegged_states(world: World, table: Table) -> None:
         status = order_status(row.str("status"))
         reference = PEGGED_REFERENCES.get(row.str("reference"))
         offset = row.int("offset")
-        factor = (
-            world.engine.markets[market_id].config.price_factor
-            if market_id in (world.engine.markets)
-            else 1
-        )
+        market = world.engine.markets.get(market_id)
+        factor = market.config.price_factor if market is not None else 1  # events: market decimals
         if not any(
             o.party == party
             and o.status == status

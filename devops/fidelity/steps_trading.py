@@ -308,6 +308,7 @@ def place_orders_with_ticks(world: World, table: Table) -> None:
         traded = _place(world, row, now)
         if traded is None or row.optional("resulting trades") is None:
             continue
+        world.network.epoch_block_end()  # Vega's step ends the block for the epochs too
         world.end_block()
         world.set_time(world.now)
 

@@ -40,7 +40,7 @@ class Factors:
     risk_short: Decimal
 
 
-def _slippage(volume: Decimal, factors: Factors, linear: Decimal, quadratic: Decimal) -> Decimal:
+def _slippage(volume: Decimal, linear: Decimal, quadratic: Decimal) -> Decimal:
     return linear * abs(volume) + quadratic * volume * volume
 
 
@@ -77,7 +77,7 @@ def maintenance_margin(
     long_margin = short_margin = ZERO
     if volume + decimal_div(Decimal(buy_size), pf) > 0:
         slip_volume = max(volume, ZERO)
-        cap = observable * _slippage(slip_volume, factors, linear, quadratic)
+        cap = observable * _slippage(slip_volume, linear, quadratic)
         if auction:
             long_margin = cap + slip_volume * observable * factors.risk_long
             long_margin += decimal_div(buy_sum, pf) * factors.risk_long
@@ -87,7 +87,7 @@ def maintenance_margin(
                 long_margin += decimal_div(Decimal(buy_size), pf) * factors.risk_long * observable
     if volume - decimal_div(Decimal(sell_size), pf) < 0:
         slip_volume = min(volume, ZERO)
-        cap = observable * _slippage(slip_volume, factors, linear, quadratic)
+        cap = observable * _slippage(slip_volume, linear, quadratic)
         if auction:
             short_margin = cap + abs(slip_volume) * observable * factors.risk_short
             short_margin += decimal_div(sell_sum, pf) * factors.risk_short
@@ -117,7 +117,7 @@ def _liquidation_price(
     if volume == 0:
         return ZERO
     risk = factors.risk_short if volume < 0 else factors.risk_long
-    denominator = _slippage(volume, factors, linear, quadratic) + abs(volume) * risk - volume
+    denominator = _slippage(volume, linear, quadratic) + abs(volume) * risk - volume
     if denominator == 0:
         raise EstimateError("liquidation price not defined")
     result = decimal_div(collateral - volume * price, denominator)

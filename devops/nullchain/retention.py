@@ -17,7 +17,7 @@ publication order, so it never changes what the engine does.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, MutableMapping, MutableSequence
+from collections.abc import Callable, MutableMapping, MutableSequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -95,10 +95,3 @@ def prune_versions(
         del versions_by_id[record_id]
     for record_id, kept in trimmed:
         versions_by_id[record_id] = kept
-
-
-def in_window(
-    records: Iterable[Record], start: int, end: int | None, time_of: Callable[[Any], int]
-) -> list[Record]:
-    """The records with `start <= time` and, when `end` is given, `time <= end`."""
-    return [r for r in records if time_of(r) >= start and (end is None or time_of(r) <= end)]

@@ -96,7 +96,8 @@ def _parser_for(kind: Any, path: str) -> tuple[str, Callable[[str], Value]]:
             lambda text: tuple(_number(entries[0], entry) for entry in text.split("/")),
         )
     if is_dataclass(kind):
-        raise ValueError(f"{path} is a {kind.__name__}; vary one of its attributes ({path}.<name>)")
+        name = getattr(kind, "__name__", type(kind).__name__)
+        raise ValueError(f"{path} is a {name}; vary one of its attributes ({path}.<name>)")
     raise ValueError(f"{path} ({kind}) cannot be varied from the command line")
 
 

@@ -165,3 +165,25 @@ def test_delegators_share_the_global_reward(staked) -> None:
         td.ListRewardSummariesRequest(party_id=staker)
     ).summaries
     assert [(s.asset_id, s.amount) for s in summaries] == [(vote, str(received))]
+
+
+def test_undelegating_now_takes_effect_at_once(staked) -> None:
+    service = staked
+    node_id, _ = genesis_validator(service)
+    assert delegate(service, "staker", node_id, 600 * UNIT) is None
+    epoch = next_epoch(service)
+    assert delegations(service, "staker", epoch) == {node_id: str(600 * UNIT)}
+    command = commands_pb2.UndelegateSubmission(
+        node_id=node_id, amount=str(200 * UNIT), method=commands_pb2.UndelegateSubmission.METHOD_NOW
+    )
+    service.wallet.submit_transaction(command, "staker", "undelegate_submission")
+    service.wait_fn(1)
+    assert delegations(service, "staker", epoch) == {node_id: str(400 * UNIT)}
+    assert delegations(service, "staker", epoch + 1) == {node_id: str(400 * UNIT)}
+    too_much = commands_pb2.UndelegateSubmission(
+        node_id=node_id, amount=str(401 * UNIT), method=commands_pb2.UndelegateSubmission.METHOD_NOW
+    )
+    service.wallet.submit_transaction(too_much, "staker", "undelegate_submission")
+    service.wait_fn(1)
+    assert service.node.results[-1].error == "incorrect token amount for undelegation"
+    assert delegations(service, "staker", epoch) == {node_id: str(400 * UNIT)}

@@ -811,10 +811,13 @@ class LiquidityEngine:
         best_ask: Decimal,
         low: int,
         high: int,
-        valid_range: tuple[Decimal, Decimal],
+        valid_range: tuple[tuple[int, Decimal], tuple[int, Decimal]],
     ) -> Decimal:
-        """Volume-weighted probability of trading of the party's orders, the worse side."""
-        min_valid, max_valid = valid_range
+        """Volume-weighted probability of trading of the party's orders, the worse side.
+
+        An order outside the price monitoring range (rounded bounds) scores zero; inside
+        it, the probability uses the exact bounds (Vega's Representation and Original)."""
+        (min_valid, min_exact), (max_valid, max_exact) = valid_range
         weighted = {Side.BUY: Decimal(0), Side.SELL: Decimal(0)}
         volume = {Side.BUY: Decimal(0), Side.SELL: Decimal(0)}
         for order in orders:
@@ -825,8 +828,8 @@ class LiquidityEngine:
                 probability = self.probabilities.probability(
                     best_bid,
                     best_ask,
-                    min_valid,
-                    max_valid,
+                    min_exact,
+                    max_exact,
                     Decimal(order.price),
                     order.side == Side.BUY,
                     self.params.min_probability_of_trading,

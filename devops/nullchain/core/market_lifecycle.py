@@ -629,8 +629,9 @@ class MarketLifecycle:
         party = position.party
         general, margin, bond = self._accounts(party)
         if position.closed:
+            # a closed position's levels are all zero (Vega publishes them even with no margin)
+            self._publish_levels(party, MarginLevels(0, 0, 0, 0))
             if margin.balance:
-                self._publish_levels(party, MarginLevels(0, 0, 0, 0))
                 self.collateral.move([margin], [general], margin.balance, TransferType.MARGIN_HIGH)
             return None
         in_auction = self.auction.in_auction and not self.auction.can_leave()

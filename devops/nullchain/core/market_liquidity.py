@@ -497,10 +497,11 @@ class MarketLiquidity:
             in_auction = self.auction.in_auction and not self.auction.can_leave()  # type: ignore[attr-defined]
             levels = self.compute_margins(position, self.mark_price, in_auction)  # type: ignore[attr-defined]
             current = margin.balance
+            # UpdateMarginsOnSettlement publishes the levels in every case, in band too
+            self._publish_levels(party, levels)  # type: ignore[attr-defined]
             if levels.search <= current < levels.release:
                 continue
             any_risk = True
-            self._publish_levels(party, levels)  # type: ignore[attr-defined]
             if current >= levels.release:
                 if not in_auction:
                     self.collateral.move(  # type: ignore[attr-defined]
@@ -649,18 +650,10 @@ class MarketLiquidity:
         delay = self._param_seconds("network.floatingPointUpdates.delay", "5m")
         self._next_probability_update = self.clock.now + int(delay * _SECOND)  # type: ignore[attr-defined]
 
-    def _valid_price_range(self) -> tuple[Decimal, Decimal]:
-        low, high = Decimal(0), Decimal(2**255)
-        try:
-            bounds = self.price_monitor.bounds(self.clock.now)  # type: ignore[attr-defined]
-        except AttributeError:
-            return low, high
-        for bound in bounds:
-            if bound.min_valid_price:
-                low = max(low, Decimal(bound.min_valid_price))
-            if bound.max_valid_price:
-                high = min(high, Decimal(bound.max_valid_price))
-        return low, high
+    def _valid_price_range(self) -> tuple[tuple[int, Decimal], tuple[int, Decimal]]:
+        low, high = self.price_monitor.valid_price_range(self.auction)  # type: ignore[attr-defined]
+        unbounded = 2**255
+        return low, high if high is not None else (unbounded, Decimal(unbounded))
 
     def update_liquidity_scores(self) -> None:
         bounds, prices = self.lp_price_bounds(), self._static_prices()

@@ -13,6 +13,7 @@ indicative price is checked the same way, extending the auction.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -51,6 +52,10 @@ class PriceBound:
 class _PastPrice:
     time: int
     price: Decimal
+
+
+def _time_of(past: _PastPrice) -> int:
+    return past.time
 
 
 @dataclass(slots=True)
@@ -207,13 +212,11 @@ class PriceMonitor:
     def _reference(self, horizon: int) -> Decimal:
         if not self.prices_past:
             return Decimal(self.prices_now[0][0])
+        # the last price at or before the cutoff, else the oldest; past prices are in time
+        # order, so a binary search finds it (a day's horizon holds tens of thousands)
         cutoff = self.now - horizon * _SECOND
-        reference = self.prices_past[0].price
-        for past in self.prices_past:
-            if past.time > cutoff:
-                break
-            reference = past.price
-        return reference
+        index = bisect_right(self.prices_past, cutoff, key=_time_of)
+        return self.prices_past[max(index - 1, 0)].price
 
     def _no_history(self) -> bool:
         return not self.prices_past and not self.prices_now
@@ -235,6 +238,25 @@ class PriceMonitor:
             bound.active = True
 
     # ---- views -----------------------------------------------------------------------------
+
+    def valid_price_range(
+        self, auction: AuctionState | None = None
+    ) -> tuple[tuple[int, Decimal], tuple[int, Decimal] | None]:
+        """Vega's GetValidPriceRange: the tightest bounds, each rounded (as the book compares
+        prices) and exact (as the probability of trading uses them); no upper bound is None."""
+        ranges = self._ranges(auction)
+        low: tuple[int, Decimal] = (0, Decimal(0))
+        high: tuple[int, Decimal] | None = None
+        for bound in self.bounds_list:
+            found = ranges.get(id(bound))
+            if found is None:
+                continue
+            rounded_low, rounded_high, reference = found
+            if rounded_low > low[0]:
+                low = (rounded_low, reference * bound.down)
+            if rounded_high and (high is None or rounded_high < high[0]):
+                high = (rounded_high, reference * bound.up)
+        return low, high
 
     def bounds(self, auction: AuctionState | None = None) -> list[PriceBound]:
         ranges = self._ranges(auction)

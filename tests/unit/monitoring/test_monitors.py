@@ -119,3 +119,16 @@ def test_a_raised_minimum_duration_lengthens_an_auction_under_way() -> None:
     assert not auction.update_min_duration(100)  # a lower minimum never shortens it
     assert auction.end == 300 * SECOND
     assert not continuous_auction().update_min_duration(300)  # no auction, nothing to extend
+
+
+def test_valid_price_range_gives_rounded_and_exact_bounds() -> None:
+    """Vega's GetValidPriceRange: the book compares rounded bounds, PoT uses exact ones."""
+    pm, auction = monitor(), continuous_auction()
+    pm.on_time_update(SECOND)
+    pm.check_price(auction, [(101, 1)], True, SECOND)
+    pm.compute_factors()
+    pm.on_time_update(2 * SECOND)
+    (low, low_exact), high = pm.valid_price_range(auction)
+    assert high is not None
+    assert (low, low_exact) == (91, Decimal("90.9"))  # 101 x 0.9, ceiled
+    assert high == (111, Decimal("111.1"))  # 101 x 1.1, floored
