@@ -1,6 +1,6 @@
 # Every target installs what it needs first, so each works on a fresh clone.
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-.PHONY: install test fidelity lint bench bench-long soak scenario networks localnet sweep
+.PHONY: install pins test fidelity lint bench bench-long soak scenario networks localnet sweep
 S ?= ETHUSD
 # make sweep: seeds and extra options, e.g. SWEEP="--steps 60 --vary market_maker_args.order_levels=10,25"
 SEEDS ?= 0:4
@@ -23,6 +23,10 @@ networks: install
 
 localnet: install
 	$(UV) run python -m devops.localnet -s $(S)
+
+# after changing a dependency: pin every transitive version in pyproject.toml
+pins: install
+	$(UV) export --frozen --no-hashes --no-emit-project | $(UV) run python scripts/pin_dependencies.py
 
 fidelity: install
 	$(UV) run pytest tests/fidelity -n 2
