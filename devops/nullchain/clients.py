@@ -192,8 +192,11 @@ class TradingDataClient(_Unimplemented):
         parties = set(wanted.party_ids)
         markets = set(wanted.market_ids)
         nodes = []
-        for versions in self._store.orders.values():
-            order = versions[-1]
+        orders = self._store.orders
+        # live orders come from their own index, so a long history costs them nothing
+        ids = self._store.live_orders if wanted.live_only else orders
+        for order_id in ids:
+            order = orders[order_id][-1]
             if parties and order.party_id not in parties:
                 continue
             if markets and order.market_id not in markets:

@@ -75,6 +75,8 @@ class DataNodeStore:
         self.retention = retention
         self._next_prune = retention.next_prune(node.vega_time)
         self.orders: dict[str, list[vega_pb2.Order]] = {}  # id -> versions, oldest first
+        # the ids of live orders, in the order they were first seen (Vega's `orders_live`)
+        self.live_orders: dict[str, None] = {}
         self.trades: list[vega_pb2.Trade] = []
         self.last_trade: dict[str, vega_pb2.Trade] = {}  # market id -> its latest trade
         self.proposals: dict[str, Any] = {}  # id -> governance Proposal proto
@@ -118,6 +120,10 @@ class DataNodeStore:
             message = order_proto(payload)
             if message.id:
                 self.orders.setdefault(message.id, []).append(message)
+                if message.status in LIVE_STATUSES:
+                    self.live_orders[message.id] = None
+                else:
+                    self.live_orders.pop(message.id, None)
             self._stream(order=message)
         elif kind is EventType.TRADE:
             message = trade_proto(payload)
