@@ -2,7 +2,7 @@
 
 `long` (not part of `all`: it takes many minutes) runs ETHUSD for 1,000 and 10,000 steps,
 each in a fresh process, and prints both peak memories, their ratio, and the 10,000-step
-run's last 1,000 steps' wall time over its first 1,000's (see `devops.bench.long_run`).
+run's last 1,000 steps' wall and CPU time over its first 1,000's (see `devops.bench.long_run`).
 """
 
 from __future__ import annotations

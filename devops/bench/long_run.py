@@ -3,8 +3,9 @@
 `python -m devops.bench.long_run --steps N` simulates ETHUSD (seed 0, 10 s steps,
 the harness's bounded data-node retention) and prints one JSON line: the steps run,
 the process's peak resident set size in MB (interpreter and imports included), and
-the wall seconds of the first and of the last 1,000 steps (or of the whole run when
-it is shorter). The first window is measured from the end of step 1 to the end of
+the seconds of the first and of the last 1,000 steps (or of the whole run when it is
+shorter), both as wall time and as this process's CPU time (user + system; on a
+shared machine the wall time also counts other processes' load). The first window is measured from the end of step 1 to the end of
 step 1,001, so market creation (before step 1) is not in it; the last window ends
 with the run's last step. `long_figures` runs a 1,000-step and a 10,000-step run,
 each in its own process, so neither's memory includes the other's.
@@ -27,9 +28,13 @@ def measure(steps: int) -> dict[str, float]:
     from devops.runner import run_scenario
 
     ends: list[float] = []
-    record = run_scenario(
-        "ETHUSD", seed=0, steps=steps, on_step=lambda *_: ends.append(time.perf_counter())
-    )
+    cpu_ends: list[float] = []
+
+    def on_step(*_: int) -> None:
+        ends.append(time.perf_counter())
+        cpu_ends.append(time.process_time())
+
+    record = run_scenario("ETHUSD", seed=0, steps=steps, on_step=on_step)
     if record.error is not None:
         raise RuntimeError(f"the benchmark run failed: {record.error}")
     window = min(WINDOW, len(ends) - 1)
@@ -38,6 +43,8 @@ def measure(steps: int) -> dict[str, float]:
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "first_window_seconds": ends[window] - ends[0],
         "last_window_seconds": ends[-1] - ends[-1 - window],
+        "first_window_cpu_seconds": cpu_ends[window] - cpu_ends[0],
+        "last_window_cpu_seconds": cpu_ends[-1] - cpu_ends[-1 - window],
     }
 
 
@@ -67,6 +74,21 @@ def long_figures(
         (
             "long.last_1000_over_first_1000",
             long["last_window_seconds"] / long["first_window_seconds"],
+            "ratio",
+        ),
+        (
+            f"long.ethusd_{long_steps}_steps_first_1000_cpu_seconds",
+            long["first_window_cpu_seconds"],
+            "s",
+        ),
+        (
+            f"long.ethusd_{long_steps}_steps_last_1000_cpu_seconds",
+            long["last_window_cpu_seconds"],
+            "s",
+        ),
+        (
+            "long.last_1000_over_first_1000_cpu",
+            long["last_window_cpu_seconds"] / long["first_window_cpu_seconds"],
             "ratio",
         ),
     ]

@@ -79,6 +79,11 @@ def _command(check: Check, size: int, logs: Path) -> list[str]:
 def _reproducer(output: str) -> str:
     """Hypothesis's falsifying example and reproduction line, or the output's tail."""
     lines = output.splitlines()
+    starts = [i for i, line in enumerate(lines) if "Falsifying" in line]
+    ends = [i for i, line in enumerate(lines) if "reproduce_failure" in line]
+    if starts and ends and ends[-1] >= starts[0]:
+        # the example's arguments span lines: keep the whole block up to the decorator
+        return "\n".join(lines[starts[0] : ends[-1] + 1][-40:])
     chosen = [line for line in lines if any(mark in line for mark in _REPRODUCER_MARKS)]
     return "\n".join(chosen[-20:] or lines[-20:])
 

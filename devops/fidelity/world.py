@@ -29,10 +29,13 @@ SECOND = 1_000_000_000
 # Network parameters Vega's harness starts every scenario with. The harness never
 # dispatches the minimum auction duration's default (30m) to its markets, so their
 # auctions last as short as our parameter bounds allow unless a feature sets it.
+# Nor does it dispatch the bond penalty parameter's default (1): its markets keep a
+# zero penalty factor until a feature sets the parameter.
 HARNESS_NETWORK_PARAMETERS = {
     "market.fee.factors.makerFee": "0.00025",
     "market.fee.factors.infrastructureFee": "0.0005",
     "market.auction.minimumDuration": "1s",
+    "market.liquidity.bondPenaltyParameter": "0",
 }
 HARNESS_ASSETS = ("VEGA", "USDT", "USDC")
 HARNESS_QUANTUM = Decimal(5000)

@@ -29,6 +29,7 @@ from vega_sim.api.helpers import num_to_padded_int
 from vega_sim.local_data_cache import LocalDataCache
 from vega_sim.service import VegaFaucetError, VegaService
 
+from devops.nullchain.binary_only import NO_PROCESS, binary_only_method, binary_only_property
 from devops.nullchain.clients import CoreClient, CoreStateClient, TradingDataClient
 from devops.nullchain.core.netparams import NetworkParameters
 from devops.nullchain.data_cache import SynchronousDataCache
@@ -211,10 +212,30 @@ class EmbeddedVegaService(VegaService):
             )
         return self._local_data_cache
 
-    # addresses vega-sim logs; there is nothing to connect to
-    wallet_url = data_node_rest_url = faucet_url = vega_node_url = "embedded://nullchain"
-    data_node_grpc_url = vega_node_grpc_url = "embedded://nullchain"
+    # addresses of Vega's processes: none exist, so asking for one fails saying so
+    wallet_url = "embedded://nullchain"
     data_node_rest_port = 0
+    vega_node_url = binary_only_property(
+        "vega_node_url", NO_PROCESS.format(what="core REST endpoint")
+    )
+    vega_node_grpc_url = binary_only_property(
+        "vega_node_grpc_url", NO_PROCESS.format(what="core gRPC endpoint")
+    )
+    data_node_rest_url = binary_only_property(
+        "data_node_rest_url", NO_PROCESS.format(what="data-node REST endpoint")
+    )
+    data_node_grpc_url = binary_only_property(
+        "data_node_grpc_url", NO_PROCESS.format(what="data-node gRPC endpoint")
+    )
+    faucet_url = binary_only_property(
+        "faucet_url",
+        "the faucet is `mint`, which deposits in the next block; there is no faucet server",
+    )
+    ping_datanode = binary_only_method(
+        "ping_datanode",
+        "it times a data-node process against the wall clock; the embedded data node is "
+        "fed inside each block and chain time moves only when the caller moves it",
+    )
 
     # ---- time -------------------------------------------------------------------------------
 

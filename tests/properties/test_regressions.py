@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from devops.nullchain.core.commands import OrderAmendment, OrderCancellation
 from devops.nullchain.core.types import OrderError, OrderStatus
-from tests.properties.test_engine_state_machine import MARKET, EngineMachine
+from tests.properties.test_engine_state_machine import LP, MARKET, EngineMachine
 
 
 def _lp_order(machine: EngineMachine):
@@ -16,7 +16,7 @@ def test_amending_an_lp_order_is_refused_not_raised() -> None:
     machine = EngineMachine()
     order = _lp_order(machine)
     confirmation = machine.engine.amend_order(
-        OrderAmendment(order.id, MARKET, order.original_price + 22, 0), "lp"
+        OrderAmendment(order.id, MARKET, order.original_price + 22, 0), LP
     )
     assert confirmation.error == OrderError.EDIT_NOT_ALLOWED
     assert order.status == OrderStatus.ACTIVE
@@ -25,6 +25,6 @@ def test_amending_an_lp_order_is_refused_not_raised() -> None:
 def test_cancelling_an_lp_order_is_refused() -> None:
     machine = EngineMachine()
     order = _lp_order(machine)
-    result = machine.engine.cancel_order(OrderCancellation(order.id, MARKET), "lp")
+    result = machine.engine.cancel_order(OrderCancellation(order.id, MARKET), LP)
     assert result.error == OrderError.EDIT_NOT_ALLOWED
     assert order.status == OrderStatus.ACTIVE

@@ -65,7 +65,12 @@ class ExecutionEngine:
         self._seed = seed
         self.assets: dict[str, int] = {}
         self._insurance_kept_until: dict[str, int] = {}
-        # the network's fee factors apply to every market as soon as they change
+        # succeeded or rejected markets keep no insurance pool once closed (Vega's keepInsurance)
+        self.pools_not_kept: set[str] = set()
+        # the network's fee factors apply to every market as soon as they change, and to
+        # every market created after a change (Vega's propagateInitialNetParams: a factor
+        # never set since the engine started leaves a new market's own)
+        self._network_fee_factors: dict[str, Decimal] = {}
         self.netparams.watch("market.fee.factors.makerFee", self._fee_factor_setter("maker"))
         self.netparams.watch(
             "market.fee.factors.infrastructureFee", self._fee_factor_setter("infrastructure")
@@ -81,13 +86,17 @@ class ExecutionEngine:
 
     def _fee_factor_setter(self, name: str) -> Callable[[str], None]:
         def set_factor(value: str) -> None:
+            self._network_fee_factors[name] = Decimal(value)
             for market in self.markets.values():
-                factors = replace(market.fee_factors, **{name: Decimal(value)})
-                market.set_fee_factors(factors)
-                market.config.fees = replace(market.config.fees, **{name: Decimal(value)})
+                self._apply_network_fee_factors(market, {name: Decimal(value)})
                 market.publish_market_update()
 
         return set_factor
+
+    @staticmethod
+    def _apply_network_fee_factors(market: Market, factors: dict[str, Decimal]) -> None:
+        market.set_fee_factors(replace(market.fee_factors, **factors))
+        market.config.fees = replace(market.config.fees, **factors)
 
     # ---- configuration ------------------------------------------------------------------------
 
@@ -109,6 +118,8 @@ class ExecutionEngine:
             ids=IdGenerator(f"{self._seed}:{config.id}"),
         )
         self.markets[config.id] = market
+        if self._network_fee_factors:
+            self._apply_network_fee_factors(market, self._network_fee_factors)
         self.bus.publish(EventType.MARKET_CREATED, market.market_update())
         return market
 
@@ -142,7 +153,8 @@ class ExecutionEngine:
                 market.closed_at = now
         for market_id, deadline in list(self._insurance_kept_until.items()):
             market = self.markets[market_id]
-            if market.closed_at is not None and deadline < now:
+            kept = deadline >= now and market_id not in self.pools_not_kept
+            if market.closed_at is not None and not kept:
                 del self._insurance_kept_until[market_id]
                 self._clear_insurance_pool(market_id, market.config.asset)
 
@@ -164,14 +176,26 @@ class ExecutionEngine:
         treasury = collateral.get("", "*", asset, AccountType.GLOBAL_REWARD)
         collateral.move([pool], others + [treasury], pool.balance, TransferType.CLEAR_ACCOUNT)
 
+    def release_insurance_pool(self, market_id: str) -> None:
+        """A market keeps no pool from now on; if it is closed, share its pool out now."""
+        self.pools_not_kept.add(market_id)
+        market = self.markets[market_id]
+        if market.closed and self._insurance_kept_until.pop(market_id, None) is not None:
+            self._clear_insurance_pool(market_id, market.config.asset)
+
+    def keeps_closed_market(self, market_id: str) -> bool:
+        """A closed market whose state a successor may still take over (within
+        `market.liquidity.successorLaunchWindowLength` of its close)."""
+        return market_id in self._insurance_kept_until and market_id not in self.pools_not_kept
+
     def _insurance_cleared(self, market_id: str) -> bool:
         """A closed market whose pool was shared out: Vega has removed its insurance account."""
         market = self.markets.get(market_id)
-        return (
-            market is not None
-            and market.closed_at is not None
-            and market_id not in self._insurance_kept_until
-        )
+        if market is None or not market.closed:
+            return False
+        if market_id in self.pools_not_kept:  # a rejected successor, or a succeeded parent
+            return True
+        return market.closed_at is not None and market_id not in self._insurance_kept_until
 
     def block_end(self) -> None:
         for market in list(self.markets.values()):

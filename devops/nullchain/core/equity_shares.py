@@ -6,6 +6,8 @@ and its average entry valuation is the total virtual stake it bought in at,
 weighted by the stake added each time. The market value proxy is the larger of
 the total stake and the traded value scaled to a full window. Divisions keep
 16 decimal places rounded half away from zero, as Vega's decimal type does.
+A successor market (0081-SUCM) inherits its parent's figures for the providers
+that commit to both, while it waits in its opening auction.
 """
 
 from __future__ import annotations
@@ -14,6 +16,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from devops.nullchain.core.vega_decimal import decimal_div
+
+
+@dataclass(frozen=True, slots=True)
+class InheritedShare:
+    """One provider's equity-like share figures in a parent market (Vega's ELSShare)."""
+
+    party: str
+    share: Decimal
+    stake: Decimal
+    virtual_stake: Decimal
+    average_entry_valuation: Decimal
 
 
 @dataclass(slots=True)
@@ -129,6 +142,40 @@ class EquityShares:
     def average_entry_valuation(self, party: str) -> Decimal:
         provider = self.providers.get(party)
         return provider.average_entry_valuation if provider is not None else Decimal(0)
+
+    # ---- successor markets (0081-SUCM) ----------------------------------------------------------
+
+    def parent_shares(self) -> tuple[InheritedShare, ...]:
+        """What a successor inherits: every provider's figures, sorted by party descending."""
+        return tuple(
+            InheritedShare(party, p.share, p.stake, p.virtual_stake, p.average_entry_valuation)
+            for party, p in sorted(self.providers.items(), reverse=True)
+        )
+
+    def inherit(self, shares: tuple[InheritedShare, ...]) -> None:
+        """Vega's InheritELS: a provider of the parent that also commits here takes over its
+        parent stake, virtual stake, average entry valuation and share, and its commitment
+        here then counts as a change from that stake."""
+        for inherited in shares:
+            provider = self.providers.get(inherited.party)
+            if provider is None:
+                continue
+            commitment = int(provider.stake)
+            self.total_stake += inherited.stake - provider.stake
+            self.total_virtual_stake += inherited.virtual_stake - provider.virtual_stake
+            provider.stake = inherited.stake
+            provider.virtual_stake = inherited.virtual_stake
+            provider.average_entry_valuation = inherited.average_entry_valuation
+            provider.share = inherited.share
+            self.set_party_stake(inherited.party, commitment)
+
+    def rollback_inheritance(self) -> None:
+        """Vega's RollbackParentELS: back to the commitments alone, as if just made."""
+        stakes = [(party, int(p.stake)) for party, p in self.providers.items()]
+        self.providers = {}
+        self.total_stake = self.total_virtual_stake = Decimal(0)
+        for party, stake in stakes:
+            self.set_party_stake(party, stake)
 
     def fee_shares(self) -> list[tuple[str, Decimal, Decimal, Decimal]]:
         """(party, share, average entry valuation, virtual stake) sorted by party."""

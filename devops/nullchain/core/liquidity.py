@@ -200,7 +200,10 @@ def model_probability_of_trading(
     is_bid: bool,
     apply_min_max: bool,
 ) -> Decimal:
-    """The risk model's probability that an order at `price` trades within the horizon."""
+    """The risk model's probability that an order at `price` trades within the horizon.
+
+    With `apply_min_max` the distribution is truncated to [min_price, max_price] and
+    renormalised over it (Vega's quant library), so a bid at the maximum scores 1."""
     if isinstance(model, SimpleRiskModel):
         if apply_min_max and (price < min_price or price > max_price):
             return Decimal(0)
@@ -211,15 +214,17 @@ def model_probability_of_trading(
     stdev = sigma * math.sqrt(tau)
     order_price = float(price)
     low, high = max(float(min_price), 0.0), float(max_price)
-    if is_bid:
-        if apply_min_max and (order_price <= low or order_price > high):
+    bottom, top, mass = 0.0, 1.0, 1.0
+    if apply_min_max:
+        if order_price < low or order_price > high:
             return Decimal(0)
-        base = _lognormal_cdf(mu, stdev, low) if apply_min_max else 0.0
-        return _from_float(_lognormal_cdf(mu, stdev, order_price) - base)
-    if apply_min_max and (order_price < low or order_price >= high):
-        return Decimal(0)
-    top = _lognormal_cdf(mu, stdev, high) if apply_min_max else 1.0
-    return _from_float(top - _lognormal_cdf(mu, stdev, order_price))
+        bottom, top = _lognormal_cdf(mu, stdev, low), _lognormal_cdf(mu, stdev, high)
+        mass = top - bottom
+        if mass == 0:
+            return Decimal(0)
+    if is_bid:
+        return _from_float((_lognormal_cdf(mu, stdev, order_price) - bottom) / mass)
+    return _from_float((top - _lognormal_cdf(mu, stdev, order_price)) / mass)
 
 
 def projection_horizon(model: LogNormalRiskModel | SimpleRiskModel) -> Decimal:

@@ -591,7 +591,11 @@ class MarketLifecycle:
         return cached[0], cached[1], self.collateral.accounts.get(cached[2])
 
     def check_margin_for_order(self, order: Order) -> bool:
-        """Top the party's margin up to initial for a new order; False when it cannot pay."""
+        """Top the party's margin up to initial for a new order; False when it cannot pay.
+
+        An LP's bond counts as available funds (Vega's GeneralBalance); in continuous
+        trading the part the general account cannot pay is slashed from the bond
+        (0044-LIME), and a still pending LP may not lean on its bond at all."""
         position = self.positions.get(order.party)
         if position is None:
             return True
@@ -599,18 +603,26 @@ class MarketLifecycle:
         price = self.market_observable(order.price)
         levels = self.compute_margins(position, price, in_auction)
         general, margin, bond = self._accounts(order.party)
-        if margin.balance + general.balance < levels.initial:
+        available = general.balance + (bond.balance if bond is not None else 0)
+        if margin.balance + available < levels.initial:
             return False
         self._publish_levels(order.party, levels)
         if margin.balance >= levels.initial:
             return True
-        minimum = max(0, levels.maintenance - margin.balance)
-        if general.balance + margin.balance < minimum:
+        continuous = not self.auction.in_auction
+        pending = self.liquidity.is_pending(order.party)  # type: ignore[attr-defined]
+        needs_bond = bond is not None and margin.balance + general.balance < levels.initial
+        if continuous and needs_bond and pending:
             return False
+        minimum = max(0, levels.maintenance - margin.balance)
+        if available + margin.balance < minimum:
+            return False
+        wanted = levels.initial - margin.balance
+        shortfall = wanted - general.balance if bond is not None else 0
         sources = [general] if bond is None else [general, bond]
-        self.collateral.move(
-            sources, [margin], levels.initial - margin.balance, TransferType.MARGIN_LOW
-        )
+        self.collateral.move(sources, [margin], wanted, TransferType.MARGIN_LOW)
+        if continuous and shortfall > 0 and not pending:
+            self.apply_bond_penalty(order.party, shortfall)  # type: ignore[attr-defined]
         return True
 
     def recheck_margins(self, parties: list[str] | None = None) -> None:

@@ -246,6 +246,10 @@ class MarketLiquidity:
                     self.collateral.move([bond], [general], amount, TransferType.BOND_HIGH)  # type: ignore[attr-defined]
                 return "margin check failed"
             self.liquidity.pending.discard(party)
+        elif self.auction.in_auction and self._static_prices() is not None:  # type: ignore[attr-defined]
+            # Vega prices the valid LP range from the static book even in auction; its
+            # orders cannot be priced there, so none are created and none can fail
+            self.liquidity.pending.discard(party)
         self._after_commitment_change(party, submission.commitment_amount)
         return None
 

@@ -108,6 +108,7 @@ class Network:
         self.epochs.on_tick(now)
         self.banking.on_tick(now)
         self.delegation.on_tick(now)
+        self.succession.before_tick()
         self.engine.on_tick(now)
         self.succession.on_tick()
 

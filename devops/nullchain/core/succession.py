@@ -7,7 +7,9 @@ Several successors of one parent may be pending at once. The first to leave its
 opening auction succeeds the parent: it receives `insurance pool fraction` of the
 parent's insurance pool (rounded down), the parent is marked succeeded, and every
 other pending successor of that parent is rejected: its orders are cancelled and
-its parties' bonds and margins go back to their general accounts.
+its parties' bonds and margins go back to their general accounts. While it waits,
+at every tick a successor takes its parent's equity-like shares and traded value
+(for the providers committed to both), and gives them back if it stays in auction.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from devops.nullchain.core.collateral import NETWORK
 from devops.nullchain.core.engine import ExecutionEngine
+from devops.nullchain.core.equity_shares import InheritedShare
 from devops.nullchain.core.types import AccountType, MarketState, TradingMode, TransferType
 
 PARENT_DOES_NOT_EXIST = "market to succeed does not exist"
@@ -43,6 +46,9 @@ class Succession:
         self.pending: dict[str, Successor] = {}  # successor id -> its succession
         self.proposed: dict[str, Successor] = {}  # every successor ever registered
         self.succeeded_by: dict[str, str] = {}  # parent id -> the successor that took over
+        # parent id -> (equity-like shares, traded value) as its last tick left them
+        self._parent_states: dict[str, tuple[tuple[InheritedShare, ...], int]] = {}
+        self._inherited: set[str] = set()  # successors that inherited in this tick
 
     @property
     def succeeded(self) -> set[str]:
@@ -75,15 +81,52 @@ class Succession:
             self._reject(market_id)
             raise SuccessionError(PARENT_NOT_ENACTED)
 
+    def before_tick(self) -> None:
+        """Before the markets' tick: a successor in its opening auction takes its parent's
+        equity-like shares and traded value, as of the parent's last tick (Vega's
+        InheritParent), so that they count if it leaves the auction in this tick."""
+        for successor in self.pending.values():
+            market = self._engine.markets[successor.market_id]
+            state = self._parent_states.get(successor.parent_id)
+            if state is None:
+                state = self._parent_state(successor.parent_id)
+            if market.state != MarketState.PENDING or state is None:
+                continue
+            shares, trade_value = state
+            market.fee_splitter.trade_value = trade_value
+            market.equity_shares.inherit(shares)
+            self._inherited.add(successor.market_id)
+
+    def _parent_state(self, parent_id: str) -> tuple[tuple[InheritedShare, ...], int] | None:
+        parent = self._engine.markets.get(parent_id)
+        if parent is None or parent_id in self.succeeded_by:
+            return None
+        if parent.closed and not self._engine.keeps_closed_market(parent_id):
+            return None  # a closed parent's state expires with the successor launch window
+        return parent.equity_shares.parent_shares(), parent.fee_splitter.trade_value
+
     def on_tick(self) -> None:
-        """After the markets' tick: successors that left their opening auction take over."""
+        """After the markets' tick: successors that left their opening auction take over;
+        those still in it go back to their own commitments (Vega's RollbackInherit)."""
         for market_id, successor in list(self.pending.items()):
             if market_id not in self.pending:
                 continue  # rejected by an earlier successor this tick
             market = self._engine.markets[market_id]
-            if market.state == MarketState.PENDING or market.closed:
+            if market.state == MarketState.PENDING:
+                if market_id in self._inherited:
+                    market.fee_splitter.trade_value = 0
+                    market.equity_shares.rollback_inheritance()
+                continue
+            if market.closed:
                 continue
             self._take_over(successor)
+        self._inherited.clear()
+        # the parents' state as this tick leaves it, for the next tick's inheritance
+        self._parent_states = {}
+        for successor in self.pending.values():
+            state = self._parent_state(successor.parent_id)
+            if state is not None:
+                self._parent_states[successor.parent_id] = state
 
     def _take_over(self, successor: Successor) -> None:
         engine = self._engine
@@ -101,6 +144,8 @@ class Succession:
             target = collateral.get(successor.market_id, NETWORK, asset, AccountType.INSURANCE)
             collateral.move([pool], [target], amount, TransferType.SUCCESSOR_INSURANCE_FRACTION)
         self.succeeded_by[parent_id] = successor.market_id
+        # a parent still trading keeps no pool once it closes; a closed one shares it out now
+        engine.release_insurance_pool(parent_id)
         for other in [s for s in self.pending.values() if s.parent_id == parent_id]:
             self._reject(other.market_id)
 
@@ -120,6 +165,7 @@ class Succession:
                 account = collateral.find(market_id, party, asset, kind)
                 if account is not None and account.balance:
                     collateral.move([account], [general], account.balance, transfer)
+        self._engine.release_insurance_pool(market_id)
         market.state = MarketState.REJECTED
         market.trading_mode = TradingMode.NO_TRADING
         market.closed = True

@@ -85,14 +85,26 @@ def test_simple_model_probability_table() -> None:
     assert below == Decimal("0.05")  # interpolated and rescaled by one half
 
 
-def test_lognormal_probability_is_half_at_the_best_price() -> None:
+def test_lognormal_probability_is_renormalised_over_the_truncated_range() -> None:
     model = LogNormalRiskModel(
         Decimal("0.001"), Decimal("0.0001140771161"), Decimal(0), Decimal(0), Decimal("1.5")
     )
     at_best = model_probability_of_trading(
         model, Decimal(1000), Decimal(1000), Decimal(0), Decimal(1000), model.tau, True, True
     )
-    assert Decimal("0.49") < at_best < Decimal("0.51")
+    assert at_best == Decimal(1)  # a bid at the top of [0, best bid] always trades
+    untruncated = model_probability_of_trading(
+        model, Decimal(1000), Decimal(1000), Decimal(0), Decimal(1000), model.tau, True, False
+    )
+    assert Decimal("0.49") < untruncated < Decimal("0.51")
+    near = model_probability_of_trading(
+        model, Decimal(1000), Decimal(990), Decimal(0), Decimal(1000), model.tau, True, True
+    )
+    assert untruncated < near < Decimal(1)
+    ask = model_probability_of_trading(
+        model, Decimal(1000), Decimal(1000), Decimal(1000), Decimal(6000), model.tau, False, True
+    )
+    assert ask == Decimal(1)
     far = model_probability_of_trading(
         model, Decimal(1000), Decimal(500), Decimal(0), Decimal(1000), model.tau, True, True
     )

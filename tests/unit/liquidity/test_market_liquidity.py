@@ -52,7 +52,12 @@ class _Host:
         class Auction:
             in_auction = True
 
+        class Book:
+            best_static_bid: int | None = None
+            best_static_ask: int | None = None
+
         self.auction = Auction()
+        self.book = Book()
 
     can_trade = True
 
@@ -134,3 +139,17 @@ def test_bond_top_up_refills_from_general() -> None:
     market.top_up_bonds()
     assert bond.balance == 5000
     assert collateral.balance("lp1", "USD", "M", AccountType.GENERAL) == 2000
+
+
+def test_a_commitment_in_auction_stays_pending_only_without_a_static_bid_and_ask() -> None:
+    # Vega's SubmitLiquidityProvision: with both static prices the LP range is known, no
+    # order can be priced in auction, so none fails and the provision is no longer pending
+    market, collateral = make_market()
+    for party in ("lp1", "lp2"):
+        collateral.deposit(party, "USD", 100_000)
+    assert commit(market, "lp1", 5000, "0.001") is None
+    assert market.liquidity.is_pending("lp1")
+    market.book.best_static_bid, market.book.best_static_ask = 99, 101
+    assert commit(market, "lp2", 5000, "0.001") is None
+    assert not market.liquidity.is_pending("lp2")
+    assert market.liquidity.is_pending("lp1")
