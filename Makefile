@@ -10,10 +10,10 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --quiet
 
-# the whole suite, and every registry scenario that passes deployed for 8 one-second steps
+# the whole suite, and every registry scenario that passes deployed for 5 one-second steps
 # to a local network started for it (over loopback gRPC and the wallet's HTTP API)
 test: install
-	$(UV) run pytest -n 2 --dist loadgroup --deploy-network=local --deploy-steps=8
+	$(UV) run pytest -n 2 --dist loadgroup --deploy-network=local --deploy-steps=5
 
 scenario: install
 	$(UV) run python -m devops.run -s $(S)

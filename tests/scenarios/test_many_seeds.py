@@ -18,8 +18,6 @@ def test_seeds_become_items_with_pass_rates_and_a_seed_report(pytester: pytest.P
         "3:5",
         "--scenario-steps=10",
         f"--run-logs={logs}",
-        "-n",
-        "2",
         "-p",
         "no:cacheprovider",
         "-v",
