@@ -26,7 +26,7 @@ def test_seeds_become_items_with_pass_rates_and_a_seed_report(pytester: pytest.P
     result.assert_outcomes(passed=18)
     result.stdout.fnmatch_lines(
         [
-            "*PASSED test_invariants.py::test_scenario_invariant?ETHUSD-seed3-run_completed?*",
+            "*test_scenario_invariant?ETHUSD-seed3-run_completed? PASSED*",
             "*invariant pass rates over seeds (95% Wilson lower bound)*",
             "ETHUSD*maker_within_boundaries*2/2*100.0%*lower bound 0.342*",
             "seed report: *ETHUSD-seeds3-4-embedded/report.html",
