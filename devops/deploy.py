@@ -36,7 +36,7 @@ from devops import wallet
 from devops.networks import NetworkConfigError, config_name, read_network_config
 from devops.options import NETWORKS
 from devops.run_state import RunRecord
-from devops.runner import StepRecorder, empty_record, prepared_scenario
+from devops.runner import attach_recorder, empty_record, prepared_scenario
 
 
 class DeployError(RuntimeError):
@@ -166,10 +166,7 @@ def run_on_network(
         wallet_passphrase_path=target.passphrase_file,
         vega_node_grpc_url=target.core_grpc_url,
     ) as vega:
-        recorder = StepRecorder(scenario, vega)
-        scenario.step_callbacks.append(recorder)
-        if on_step is not None:
-            scenario.step_callbacks.append(lambda: on_step(len(recorder.states), steps))
+        recorder = attach_recorder(scenario, vega, on_step)
         error = None
         try:
             scenario.run_iteration(

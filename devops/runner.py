@@ -168,6 +168,18 @@ class StepRecorder:
         )
 
 
+def attach_recorder(
+    scenario: DevOpsScenario, vega: Any, on_step: Callable[[int, int], None] | None
+) -> StepRecorder:
+    """A recorder called at the end of every step, then `on_step(done, requested)`."""
+    recorder = StepRecorder(scenario, vega)
+    scenario.step_callbacks.append(recorder)
+    if on_step is not None:
+        steps = scenario.simulation_args.n_steps
+        scenario.step_callbacks.append(lambda: on_step(len(recorder.states), steps))
+    return recorder
+
+
 def prepared_scenario(
     name: str,
     *,
@@ -236,16 +248,10 @@ def simulate(
     console: bool = False,
 ) -> RunRecord:
     """Simulate a scenario object as configured, recording every step."""
-    simulation = scenario.simulation_args
     record = empty_record(name, scenario, seed, backend)
     error = None
     with open_backend(backend, seed, console) as vega:
-        recorder = StepRecorder(scenario, vega)
-        scenario.step_callbacks.append(recorder)
-        if on_step is not None:
-            scenario.step_callbacks.append(
-                lambda: on_step(len(recorder.states), simulation.n_steps)
-            )
+        recorder = attach_recorder(scenario, vega, on_step)
         try:
             scenario.run_iteration(
                 vega=vega,

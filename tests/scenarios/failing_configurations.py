@@ -18,6 +18,7 @@ from devops.parameters import MomentumStrategy
 from devops.prices import PriceProcessParams
 from devops.registry import SCENARIOS
 from devops.scenario import DevOpsScenario
+from devops.sweep.grid import ARGS_FIELDS
 
 STEPS = 60
 BASE = SCENARIOS["ETHUSD"]  # taken now: a session may swap the registry's entries
@@ -90,19 +91,7 @@ def _ethusd(
     kind: type[DevOpsScenario] = DevOpsScenario, **changes: dict[str, Any]
 ) -> DevOpsScenario:
     base = BASE()
-    args = {
-        name: getattr(base, name)
-        for name in (
-            "market_manager_args",
-            "market_maker_args",
-            "auction_trader_args",
-            "random_trader_args",
-            "momentum_trader_args",
-            "sensitive_trader_args",
-            "simulation_args",
-            "expectations",
-        )
-    }
+    args = {name: getattr(base, name) for name in (*ARGS_FIELDS, "expectations")}
     for name, fields in changes.items():
         args[name] = dataclasses.replace(args[name], **fields)
     return kind(**args)
