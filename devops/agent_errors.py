@@ -18,12 +18,14 @@ class AgentErrorLog:
 
     def __init__(self) -> None:
         self._pending: list[str] = []
+        self._watched: list[Any] = []  # the agents wrapped, so each is wrapped once
 
     def watch(self, agent: Any) -> None:
         """Wrap `agent.step` (once) so its exceptions are recorded before they propagate."""
-        step = agent.step
-        if getattr(step, "_records_errors", False):
+        if any(agent is seen for seen in self._watched):
             return
+        self._watched.append(agent)
+        step = agent.step
         name = getattr(agent, "key_name", None) or type(agent).__name__
 
         @functools.wraps(step)
@@ -35,7 +37,6 @@ class AgentErrorLog:
                 self._pending.append(f"{name}: {type(error).__name__}: {text}")
                 raise
 
-        recorded_step._records_errors = True  # type: ignore[attr-defined]
         agent.step = recorded_step
 
     def drain(self) -> tuple[str, ...]:

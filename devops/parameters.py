@@ -148,9 +148,8 @@ def _text(owner: object, *names: str) -> None:
             raise _fail(owner, name, f"must be a non-empty string, got {value!r}")
 
 
-def _mint(owner: object) -> None:
+def _mint(owner: object, mint: float) -> None:
     _positive(owner, "initial_mint")
-    mint = owner.initial_mint  # type: ignore[attr-defined]
     if mint > ASSET_FAUCET_CAP:
         raise _fail(
             owner,
@@ -206,7 +205,7 @@ class MarketManagerArgs:
                 f"({self.market_decimals}) cannot exceed asset_decimals "
                 f"({self.asset_decimals}); Vega refuses such a market",
             )
-        _mint(self)
+        _mint(self, self.initial_mint)
         if not isinstance(self.settle_at_end, bool):
             raise _fail(self, "settle_at_end", f"must be True or False, got {self.settle_at_end!r}")
 
@@ -253,7 +252,7 @@ class MarketMakerArgs:
             )
         if not 0 <= _number(self, "fee_amount", self.fee_amount) <= 1:
             raise _fail(self, "fee_amount", f"must be between 0 and 1, got {self.fee_amount}")
-        _mint(self)
+        _mint(self, self.initial_mint)
         if self.commitment_amount > self.initial_mint:
             raise _fail(
                 self,
@@ -274,7 +273,7 @@ class AuctionTraderArgs:
     def validate(self) -> None:
         """Raise ValueError unless both traders can place a crossing order."""
         _positive(self, "initial_volume")
-        _mint(self)
+        _mint(self, self.initial_mint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +292,7 @@ class RandomTraderArgs:
         _per_trader(self, "order_intensity", count, low=0, inclusive=True)
         _per_trader(self, "order_volume", count, low=0, inclusive=False)
         _per_trader(self, "step_bias", count, low=0, inclusive=True, high=1)
-        _mint(self)
+        _mint(self, self.initial_mint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,7 +386,7 @@ class MomentumTraderArgs:
                 )
         _per_trader(self, "order_intensity", count, low=0, inclusive=True)
         _per_trader(self, "order_volume", count, low=0, inclusive=False)
-        _mint(self)
+        _mint(self, self.initial_mint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,7 +405,7 @@ class SensitiveTraderArgs:
         _per_trader(self, "order_intensity", count, low=0, inclusive=True)
         _per_trader(self, "price_half_life", count, low=0, inclusive=False)
         _per_trader(self, "order_volume", count, low=0, inclusive=False)
-        _mint(self)
+        _mint(self, self.initial_mint)
 
 
 @dataclass(frozen=True, slots=True)

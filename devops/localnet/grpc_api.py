@@ -133,25 +133,37 @@ def _server(port: int) -> grpc.Server:
     return server
 
 
-def data_node_server(chain: LocalChain, streams: EventStreams, port: int) -> grpc.Server:
-    """The data node's TradingDataService (API v2), bound to `port`, not yet started."""
+def _delegating_server(
+    client: Any, chain: LocalChain, streams: EventStreams, response: Any, add: Any, port: int
+) -> grpc.Server:
+    """`client`'s service bound to `port` (not yet started), its event bus streamed."""
     server = _server(port)
     servicer = DelegatingServicer(
-        chain.service.trading_data_client_v2,
-        chain.lock,
-        {"ObserveEventBus": partial(streams.observe, trading_data_pb2.ObserveEventBusResponse)},
+        client, chain.lock, {"ObserveEventBus": partial(streams.observe, response)}
     )
-    trading_data_pb2_grpc.add_TradingDataServiceServicer_to_server(servicer, server)
+    add(servicer, server)
     return server
+
+
+def data_node_server(chain: LocalChain, streams: EventStreams, port: int) -> grpc.Server:
+    """The data node's TradingDataService (API v2), bound to `port`, not yet started."""
+    return _delegating_server(
+        chain.service.trading_data_client_v2,
+        chain,
+        streams,
+        trading_data_pb2.ObserveEventBusResponse,
+        trading_data_pb2_grpc.add_TradingDataServiceServicer_to_server,
+        port,
+    )
 
 
 def core_server(chain: LocalChain, streams: EventStreams, port: int) -> grpc.Server:
     """The core's CoreService, bound to `port`, not yet started."""
-    server = _server(port)
-    servicer = DelegatingServicer(
+    return _delegating_server(
         chain.service.core_client,
-        chain.lock,
-        {"ObserveEventBus": partial(streams.observe, core_pb2.ObserveEventBusResponse)},
+        chain,
+        streams,
+        core_pb2.ObserveEventBusResponse,
+        core_pb2_grpc.add_CoreServiceServicer_to_server,
+        port,
     )
-    core_pb2_grpc.add_CoreServiceServicer_to_server(servicer, server)
-    return server

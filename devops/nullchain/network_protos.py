@@ -82,22 +82,22 @@ def stake_linking_proto(linking: StakeLinking, block: int) -> events_pb2.StakeLi
     )
 
 
+def _delegation_fields(balance: DelegationBalance) -> dict[str, str]:
+    """A delegation's fields, the same in the data node's record and in the bus event."""
+    return {
+        "party": balance.party,
+        "node_id": balance.node_id,
+        "amount": str(balance.amount),
+        "epoch_seq": str(balance.epoch_seq),
+    }
+
+
 def delegation_proto(balance: DelegationBalance) -> vega_pb2.Delegation:
-    return vega_pb2.Delegation(
-        party=balance.party,
-        node_id=balance.node_id,
-        amount=str(balance.amount),
-        epoch_seq=str(balance.epoch_seq),
-    )
+    return vega_pb2.Delegation(**_delegation_fields(balance))
 
 
 def delegation_event_proto(balance: DelegationBalance) -> events_pb2.DelegationBalanceEvent:
-    return events_pb2.DelegationBalanceEvent(
-        party=balance.party,
-        node_id=balance.node_id,
-        amount=str(balance.amount),
-        epoch_seq=str(balance.epoch_seq),
-    )
+    return events_pb2.DelegationBalanceEvent(**_delegation_fields(balance))
 
 
 def validator_score_proto(score: ValidatorScore) -> events_pb2.ValidatorScoreEvent:

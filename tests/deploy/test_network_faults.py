@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from devops.localnet import LOCAL_NETWORK
 from devops.localnet.process import LocalNetworkProcess, free_port_offset
 from devops.pipeline import check_and_report
 from devops.registry import SCENARIOS
+from devops.run_state import RunRecord
 
 # vega-sim's live-feed threads raise when their stream ends with the network; not ours
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
@@ -38,7 +40,12 @@ def _target(local: LocalNetworkProcess, token_file: Path | None = None) -> Netwo
     )
 
 
-def _run(local: LocalNetworkProcess, target: NetworkTarget, steps: int, on_step=None):  # type: ignore[no-untyped-def]
+def _run(
+    local: LocalNetworkProcess,
+    target: NetworkTarget,
+    steps: int,
+    on_step: Callable[[int, int], None] | None = None,
+) -> RunRecord:
     return run_on_network(
         "ETHUSD",
         target,

@@ -56,7 +56,7 @@ def test_a_port_in_use_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def two_networks(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[LocalNetworkProcess, LocalNetworkProcess]]:
+) -> Iterator[tuple[LocalNetworkProcess, ...]]:
     """Two networks to end in two ways, started side by side to halve the wait."""
     networks = tuple(
         LocalNetworkProcess(
@@ -71,7 +71,7 @@ def two_networks(
     try:
         for start in starts:
             start.result()
-        yield networks  # type: ignore[misc]
+        yield networks
     finally:
         for network in networks:
             network.stop()

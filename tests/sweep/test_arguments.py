@@ -13,6 +13,7 @@ from devops.seeds import parse_seeds
 from devops.sweep import cli
 from devops.sweep.grid import (
     Axis,
+    Value,
     apply,
     grid,
     label,
@@ -69,7 +70,9 @@ def test_empty_or_malformed_seed_ranges_are_refused(text: str) -> None:
         ),
     ],
 )
-def test_values_are_parsed_to_the_attribute_type(text: str, path: str, values: tuple) -> None:  # type: ignore[type-arg]
+def test_values_are_parsed_to_the_attribute_type(
+    text: str, path: str, values: tuple[Value, ...]
+) -> None:
     axis = parse_axis(text, ETH)
     assert axis == Axis(path, values)
     assert [type(v) for v in axis.values] == [type(v) for v in values]

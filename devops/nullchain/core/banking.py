@@ -29,7 +29,7 @@ from devops.nullchain.core.transfers import (
     snapshot,
     validity_error,
 )
-from devops.nullchain.core.types import AccountType, TransferType
+from devops.nullchain.core.types import AccountType, Clock, TransferType
 
 # (strategy, payout asset, funder) -> [(market, score)], scores summing to at most 1
 MarketScores = Callable[[DispatchStrategy, str, str], Sequence[tuple[str, Decimal]]]
@@ -53,7 +53,7 @@ class Banking:
         bus: EventBus,
         collateral: Collateral,
         netparams: NetworkParameters,
-        clock: object,
+        clock: Clock,
         quantum: Callable[[str], Decimal | None],
         *,
         market_scores: MarketScores | None = None,
@@ -62,7 +62,7 @@ class Banking:
     ) -> None:
         self._bus = bus
         self._collateral = collateral
-        self._clock = clock  # anything with a `now` attribute in nanoseconds
+        self._clock = clock
         self._quantum = quantum
         self.market_scores: MarketScores = market_scores or (lambda strategy, asset, funder: [])
         self.proposer_paid: ProposerPaid = proposer_paid or (lambda *args: None)
@@ -86,7 +86,7 @@ class Banking:
 
     @property
     def _now(self) -> int:
-        return self._clock.now  # type: ignore[attr-defined]
+        return self._clock.now
 
     # ---- commands ---------------------------------------------------------------------------
 

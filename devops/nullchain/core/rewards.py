@@ -25,7 +25,7 @@ from devops.nullchain.core.collateral import NO_MARKET, Account, Collateral
 from devops.nullchain.core.delegation import Delegation, ValidatorData
 from devops.nullchain.core.epochs import Epoch, EpochAction
 from devops.nullchain.core.netparams import NetworkParameters
-from devops.nullchain.core.types import AccountType, TransferType
+from devops.nullchain.core.types import AccountType, Clock, TransferType
 from devops.nullchain.core.validators import StakeScoreParameters, Topology
 from devops.nullchain.core.vega_decimal import decimal_div
 
@@ -78,7 +78,7 @@ class Rewards:
         delegation: Delegation,
         topology: Topology,
         activity: MarketActivity,
-        clock: object,
+        clock: Clock,
         proposer: Callable[[str], str] = lambda market: "",
     ) -> None:
         self._bus = bus
@@ -154,7 +154,7 @@ class Rewards:
         if total <= 0:
             return
         collateral = self._collateral
-        now = self._clock.now  # type: ignore[attr-defined]
+        now = self._clock.now
         market = account.market_id if account.market_id != NO_MARKET else ""
         for party in sorted(shares):
             if shares[party] > 0:

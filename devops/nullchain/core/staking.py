@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devops.nullchain.core.bus import EventBus, EventType
+from devops.nullchain.core.types import Clock
 
 
 class StakingError(Exception):
@@ -32,14 +33,14 @@ class StakeLinking:
 class StakingAccounts:
     """Each party's associated stake and its history, for balances over an epoch."""
 
-    def __init__(self, bus: EventBus, clock: object) -> None:
+    def __init__(self, bus: EventBus, clock: Clock) -> None:
         self._bus = bus
-        self._clock = clock  # anything with a `now` attribute in nanoseconds
+        self._clock = clock
         self._history: dict[str, list[tuple[int, int]]] = {}  # party -> [(time, balance)]
 
     @property
     def _now(self) -> int:
-        return self._clock.now  # type: ignore[attr-defined]
+        return self._clock.now
 
     def has_account(self, party: str) -> bool:
         return party in self._history

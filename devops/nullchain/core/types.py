@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import IntEnum
+from typing import Protocol
 
 
 class Side(IntEnum):
@@ -404,3 +405,10 @@ class MarketConfig:
         if self.position_decimal_places < 0:
             return Decimal(10) ** self.position_decimal_places
         return 10**self.position_decimal_places
+
+
+class Clock(Protocol):
+    """Anything that tells the current block time, in nanoseconds (the network, the engine)."""
+
+    @property
+    def now(self) -> int: ...

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,9 @@ ETH = SCENARIOS["ETHUSD"]()
         ),
     ],
 )
-def test_good_values_pass_and_are_normalised(check, text: str, value: object) -> None:  # type: ignore[no-untyped-def]
+def test_good_values_pass_and_are_normalised(
+    check: Callable[[str], object], text: str, value: object
+) -> None:
     assert check(text) == value
 
 
@@ -81,7 +84,9 @@ def test_good_values_pass_and_are_normalised(check, text: str, value: object) ->
         (options.expectation_override, "maker_boundary_tolerance=inf", "finite number"),
     ],
 )
-def test_bad_values_are_refused_in_one_line(check, text: str, says: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_values_are_refused_in_one_line(
+    check: Callable[[str], object], text: str, says: str
+) -> None:
     with pytest.raises(argparse.ArgumentTypeError) as refused:
         check(text)
     assert says in str(refused.value) and "\n" not in str(refused.value)
@@ -300,7 +305,7 @@ def test_numpy_numbers_are_numbers() -> None:
         ),
     ],
 )
-def test_bad_arguments_name_field_value_and_rule(build, says: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_name_field_value_and_rule(build: Callable[[], object], says: str) -> None:
     with pytest.raises(ValueError) as refused:
         build()
     assert str(refused.value) == says

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,11 +117,11 @@ def test_a_full_disk_leaves_no_half_written_report(
     written: list[Path] = []
     real_write = Path.write_text
 
-    def fill_up(self: Path, text: str, *args: object, **kwargs: object) -> int:
+    def fill_up(self: Path, text: str, *args: Any, **kwargs: Any) -> int:
         if len(written) == 2:  # the third file does not fit
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
         written.append(self)
-        return real_write(self, text, *args, **kwargs)  # type: ignore[arg-type]
+        return real_write(self, text, *args, **kwargs)
 
     monkeypatch.setattr(Path, "write_text", fill_up)
     status = run.main(["-s", "ETHUSD", "--steps", "5", "--run-logs", str(tmp_path)])
@@ -179,8 +180,8 @@ def test_a_signal_after_the_last_step_keeps_the_whole_report(
 
     real_run = runner.run_scenario
 
-    def signalled_at_the_end(*args: object, **kwargs: object) -> RunRecord:
-        record = real_run(*args, **kwargs)  # type: ignore[arg-type]
+    def signalled_at_the_end(*args: Any, **kwargs: Any) -> RunRecord:
+        record = real_run(*args, **kwargs)
         signal.raise_signal(signal.SIGINT)  # e.g. while the market settles
         return record
 
