@@ -17,9 +17,9 @@ DIGESTS = Path(__file__).resolve().parent.parent / "tests" / "scenarios" / "stat
 
 
 def main() -> int:
-    from devops.registry import SCENARIOS
-    from devops.reports import states_jsonl
-    from devops.runner import run_scenario
+    from devops.harness.registry import SCENARIOS
+    from devops.harness.reports import states_jsonl
+    from devops.harness.simulation import run_scenario
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--update", action="store_true", help="write the digests file")

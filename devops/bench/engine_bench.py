@@ -10,10 +10,10 @@ import random
 import time
 from decimal import Decimal
 
-from devops.nullchain.core.bus import EventRecorder
-from devops.nullchain.core.commands import OrderSubmission
-from devops.nullchain.core.engine import ExecutionEngine
-from devops.nullchain.core.types import (
+from devops.engine.commands import OrderSubmission
+from devops.engine.events.bus import EventRecorder
+from devops.engine.execution.engine import ExecutionEngine
+from devops.engine.types import (
     LiquidityMonitoringParameters,
     LogNormalRiskModel,
     MarketConfig,
@@ -144,8 +144,8 @@ def book_submissions_per_second(
     """The order book alone: limit orders into `resting` orders, half of them crossing."""
     import itertools
 
-    from devops.nullchain.core.matching import OrderBook
-    from devops.nullchain.core.types import Order
+    from devops.engine.matching.book import OrderBook
+    from devops.engine.types import Order
 
     counter = itertools.count()
     book = OrderBook("BENCH", in_auction=False, next_trade_id=lambda: "t")

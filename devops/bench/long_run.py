@@ -25,7 +25,7 @@ WINDOW = 1_000
 
 def measure(steps: int) -> dict[str, float]:
     """Run ETHUSD for `steps` in this process; the figures described above."""
-    from devops.runner import run_scenario
+    from devops.harness.simulation import run_scenario
 
     ends: list[float] = []
     cpu_ends: list[float] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import resource
 import time
 
-from devops.runner import run_scenario
+from devops.harness.simulation import run_scenario
 
 
 def _timed_run(seed: int) -> float:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 
-from devops.nullchain import EmbeddedVegaService
-from devops.nullchain.demo import open_market, start_trading
+from devops.embedded import EmbeddedVegaService
+from devops.embedded.demo import open_market, start_trading
 
 
 def round_trips_per_second(count: int = 2_000) -> float:

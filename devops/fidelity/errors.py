@@ -4,7 +4,7 @@ The engine returns rejection reasons; the execution layer of Vega reports some
 of them with texts of its own (`common` errors) and the rest as the reason's text.
 """
 
-from devops.nullchain.core.types import OrderError
+from devops.engine.types import OrderError
 
 ORDER_ERROR_TEXT: dict[OrderError, str] = {
     OrderError.UNSPECIFIED: "none",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from devops.nullchain.core.types import (
+from devops.engine.types import (
     FeeFactors,
     LiquidityMonitoringParameters,
     LogNormalRiskModel,

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from devops.fidelity.registry import step
+from devops.engine.banking.engine import TransferError
+from devops.engine.banking.transfers import DispatchMetric, DispatchStrategy, Transfer
+from devops.engine.collateral import NETWORK
+from devops.engine.types import AccountType
+from devops.fidelity.step_patterns import step
 from devops.fidelity.table import Row, StepError, expect, rows
 from devops.fidelity.world import SECOND, World
-from devops.nullchain.core.banking import TransferError
-from devops.nullchain.core.collateral import NETWORK
-from devops.nullchain.core.transfers import DispatchMetric, DispatchStrategy, Transfer
-from devops.nullchain.core.types import AccountType
 
 Table = tuple[tuple[str, ...], ...]
 

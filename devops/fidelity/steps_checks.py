@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from devops.fidelity.registry import step
+from devops.engine.collateral import account_id
+from devops.engine.events.bus import EventType
+from devops.engine.types import AccountType, OrderStatus, Trade
+from devops.engine.vega_decimal import vega_text
+from devops.fidelity.step_patterns import step
 from devops.fidelity.steps_trading import side
 from devops.fidelity.table import Row, StepError, expect, parse_decimal, parse_int, rows
 from devops.fidelity.world import World
-from devops.nullchain.core.bus import EventType
-from devops.nullchain.core.collateral import account_id
-from devops.nullchain.core.types import AccountType, OrderStatus, Trade
-from devops.nullchain.core.vega_decimal import vega_text
 
 Table = tuple[tuple[str, ...], ...]
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from devops.fidelity.registry import step
+from devops.engine.delegation import DelegationError
+from devops.engine.events.bus import EventType
+from devops.engine.staking import StakingError
+from devops.fidelity.step_patterns import step
 from devops.fidelity.table import Row, StepError, expect, rows
 from devops.fidelity.world import World
-from devops.nullchain.core.bus import EventType
-from devops.nullchain.core.delegation import DelegationError
-from devops.nullchain.core.staking import StakingError
 
 Table = tuple[tuple[str, ...], ...]
 

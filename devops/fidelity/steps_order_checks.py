@@ -7,12 +7,12 @@ passes when any event of the history matches it.
 
 from __future__ import annotations
 
-from devops.fidelity.registry import step
+from devops.engine.events.bus import EventType
+from devops.engine.types import Order, OrderStatus
+from devops.fidelity.step_patterns import step
 from devops.fidelity.steps_trading import PEGGED_REFERENCES, side
 from devops.fidelity.table import StepError, rows
 from devops.fidelity.world import World
-from devops.nullchain.core.bus import EventType
-from devops.nullchain.core.types import Order, OrderStatus
 
 Table = tuple[tuple[str, ...], ...]
 

@@ -6,13 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from devops.fidelity.named_defaults import OracleConfig
-from devops.fidelity.registry import step
-from devops.fidelity.table import Row, StepError, rows
-from devops.fidelity.world import SECOND, World
-from devops.nullchain.core.collateral import CollateralError
-from devops.nullchain.core.netparams import NetworkParameterError
-from devops.nullchain.core.types import (
+from devops.engine.collateral import CollateralError
+from devops.engine.netparams.params import NetworkParameterError
+from devops.engine.types import (
     AccountType,
     FeeFactors,
     LiquidityMonitoringParameters,
@@ -24,6 +20,10 @@ from devops.nullchain.core.types import (
     TargetStakeParameters,
     TransferType,
 )
+from devops.fidelity.named_defaults import OracleConfig
+from devops.fidelity.step_patterns import step
+from devops.fidelity.table import Row, StepError, rows
+from devops.fidelity.world import SECOND, World
 
 Table = tuple[tuple[str, ...], ...]
 
@@ -404,7 +404,7 @@ def move_blocks(world: World, table: Table, count: str) -> None:
 
 @step(r"^the network moves ahead \"([^\"]+)\" with block duration of \"([^\"]+)\"$")
 def move_duration(world: World, table: Table, delta: str, block: str) -> None:
-    from devops.nullchain.core.netparams import parse_duration
+    from devops.engine.netparams.params import parse_duration
 
     target = world.now + int(parse_duration(delta) * SECOND)
     step_length = int(parse_duration(block) * SECOND)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from devops.fidelity.registry import step
+from devops.engine.events.bus import EventType
+from devops.engine.execution.succession import SuccessionError
+from devops.fidelity.step_patterns import step
 from devops.fidelity.table import StepError, expect
 from devops.fidelity.world import World
-from devops.nullchain.core.bus import EventType
-from devops.nullchain.core.succession import SuccessionError
 
 Table = tuple[tuple[str, ...], ...]
 

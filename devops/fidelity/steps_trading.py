@@ -6,16 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from devops.fidelity.errors import (
-    amendment_error_text,
-    order_error_text,
-    submission_error_text,
-)
-from devops.fidelity.registry import step
-from devops.fidelity.table import Row, StepError, parse_int, rows
-from devops.fidelity.world import SECOND, World
-from devops.nullchain.core.bus import EventType
-from devops.nullchain.core.commands import (
+from devops.engine.commands import (
     BatchMarketInstructions,
     IcebergSubmission,
     LiquidityOrder,
@@ -27,9 +18,10 @@ from devops.nullchain.core.commands import (
     OrderSubmission,
     PeggedSubmission,
 )
-from devops.nullchain.core.market_stop_orders import StopOrderSpec
-from devops.nullchain.core.stop_orders import ExpiryStrategy
-from devops.nullchain.core.types import (
+from devops.engine.events.bus import EventType
+from devops.engine.execution.market_stop_orders import StopOrderSpec
+from devops.engine.stop_orders import ExpiryStrategy
+from devops.engine.types import (
     Order,
     OrderError,
     OrderStatus,
@@ -38,6 +30,14 @@ from devops.nullchain.core.types import (
     Side,
     TimeInForce,
 )
+from devops.fidelity.errors import (
+    amendment_error_text,
+    order_error_text,
+    submission_error_text,
+)
+from devops.fidelity.step_patterns import step
+from devops.fidelity.table import Row, StepError, parse_int, rows
+from devops.fidelity.world import SECOND, World
 
 Table = tuple[tuple[str, ...], ...]
 

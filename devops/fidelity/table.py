@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from devops.nullchain.core.netparams import parse_duration
+from devops.engine.netparams.params import parse_duration
 
 
 class StepError(AssertionError):

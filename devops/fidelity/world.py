@@ -14,15 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from devops.embedded.datanode.positions import PositionsView
+from devops.engine.collateral import AccountSnapshot, LedgerMovement
+from devops.engine.events.bus import Event, EventType
+from devops.engine.execution.engine import GENESIS_TIME, ExecutionEngine
+from devops.engine.netparams.params import NetworkParameters
+from devops.engine.network import Network
+from devops.engine.types import AccountType, MarketConfig, Order, Trade
 from devops.fidelity.named_defaults import NamedDefaults
 from devops.fidelity.table import StepError
-from devops.nullchain.core.bus import Event, EventType
-from devops.nullchain.core.collateral import AccountSnapshot, LedgerMovement
-from devops.nullchain.core.engine import GENESIS_TIME, ExecutionEngine
-from devops.nullchain.core.netparams import NetworkParameters
-from devops.nullchain.core.network import Network
-from devops.nullchain.core.types import AccountType, MarketConfig, Order, Trade
-from devops.nullchain.views.positions import PositionsView
 
 SECOND = 1_000_000_000
 

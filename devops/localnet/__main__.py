@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Run a scenario's market as a local Vega network (gRPC and wallet on "
         "loopback, blocks on the wall clock) until Ctrl-C or SIGTERM.",
     )
-    parser.add_argument("-s", "--scenario", required=True, help="a scenario of devops.registry")
+    parser.add_argument(
+        "-s", "--scenario", required=True, help="a scenario of devops.harness.registry"
+    )
     parser.add_argument("--seed", type=int, default=0, help="the preparation's seed (default 0)")
     parser.add_argument(
         "--port-offset",
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if busy is not None:
         print(port_in_use_line(busy), file=sys.stderr)
         return EXIT_PORT_IN_USE
-    from devops.registry import SCENARIOS
+    from devops.harness.registry import SCENARIOS
 
     if args.scenario not in SCENARIOS:
         parser.error(f"unknown scenario {args.scenario!r}; choose one of {', '.join(SCENARIOS)}")

@@ -14,10 +14,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from devops import wallet
+from devops.embedded import EmbeddedVegaService
+from devops.embedded.node import EmbeddedNode
+from devops.harness import agent_keys
 from devops.localnet.preparation import prepare_local_network
-from devops.nullchain import EmbeddedVegaService
-from devops.nullchain.node import EmbeddedNode
 
 SECOND = 1_000_000_000
 GENESIS_HEADROOM_SECONDS = 3600
@@ -54,7 +54,7 @@ class LocalChain:
             transactions_per_block=PREPARATION_TRANSACTIONS_PER_BLOCK,
             genesis_time=clock() - GENESIS_HEADROOM_SECONDS * SECOND,
         )
-        self.wallet_name = wallet.wallet_name()
+        self.wallet_name = agent_keys.wallet_name()
 
     @property
     def node(self) -> EmbeddedNode:
@@ -69,7 +69,7 @@ class LocalChain:
             self.service.start()
             prepare_local_network(self.service, self.scenario, self.seed)
             self.service.stop()  # drops the in-process data cache: clients come over sockets
-            for key_name in wallet.all_key_names():
+            for key_name in agent_keys.all_key_names():
                 self.service.wallet.create_key(key_name, wallet_name=self.wallet_name)
             self.node.transactions_per_block = SERVING_TRANSACTIONS_PER_BLOCK
             self.catch_up()

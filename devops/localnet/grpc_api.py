@@ -1,7 +1,7 @@
 """The data node's and the core's gRPC services, answered by the in-process clients.
 
 Every unary RPC is delegated, under the engine lock, to the stand-in of
-`devops.nullchain.clients` with the RPC's own name, so the wire and in-process
+`devops.embedded.clients` with the RPC's own name, so the wire and in-process
 paths give the same answers; an unknown id is NOT_FOUND, a malformed request
 (a ValueError) INVALID_ARGUMENT and an RPC the embedded node does not serve
 UNIMPLEMENTED, each with the stand-in's one-line message.
@@ -21,10 +21,10 @@ import grpc
 from vega_sim.proto.data_node.api.v2 import trading_data_pb2, trading_data_pb2_grpc
 from vega_sim.proto.vega.api.v1 import core_pb2, core_pb2_grpc
 
+from devops.embedded.clients import NotFoundError, UnsupportedCallError
 from devops.localnet.chain import LocalChain
 from devops.localnet.ports import HOST
 from devops.localnet.streams import EventSubscription
-from devops.nullchain.clients import NotFoundError, UnsupportedCallError
 
 STREAM_POLL_SECONDS = 0.25  # how often a waiting stream notices the client has gone
 _WORKERS = 32  # each open event stream holds one worker while it lasts

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from devops.registry import SCENARIOS
+from devops.harness.registry import SCENARIOS
 
 PREPARATION_STEPS = 6
 

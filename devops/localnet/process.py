@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 import devops
-from devops import wallet
+from devops.harness import agent_keys
 from devops.localnet import READY_LINE
 from devops.localnet.files import network_files
 from devops.localnet.ports import Ports, free_port_offset
@@ -68,7 +68,7 @@ class LocalNetworkProcess:
         self.block_seconds = block_seconds
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
-        self._files = network_files(Path(networks_dir), self.ports, wallet.wallet_name())
+        self._files = network_files(Path(networks_dir), self.ports, agent_keys.wallet_name())
         self.process: subprocess.Popen[str] | None = None
         self._output: deque[str] = deque(maxlen=_KEPT_LINES)
         self._ready = threading.Event()

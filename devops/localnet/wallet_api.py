@@ -25,9 +25,9 @@ from google.protobuf.json_format import MessageToDict, ParseDict, ParseError
 from vega_sim.proto.vega.commands.v1 import signature_pb2, transaction_pb2
 from vega_sim.proto.vega.wallet.v1 import wallet_pb2
 
+from devops.embedded.codec.transactions import Transaction
 from devops.localnet.chain import LocalChain
 from devops.localnet.ports import HOST
-from devops.nullchain.transactions import Transaction
 
 AUTHENTICATION_FAILURE = -32003
 HOSTNAME_RESOLUTION_FAILURE = -32002

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from devops import options
-from devops.seeds import parse_seeds
+from devops.harness import options
+from devops.harness.seeds import parse_seeds
 from devops.sweep.grid import Axis, parse_axis
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def _parser(scenarios: list[str]) -> argparse.ArgumentParser:
 
 def parse_arguments(argv: Sequence[str] | None) -> tuple[argparse.Namespace, tuple[Axis, ...]]:
     """The arguments and the grid's axes; exits 2 with one line for anything refused."""
-    from devops.registry import SCENARIOS
+    from devops.harness.registry import SCENARIOS
     from devops.sweep.grid import grid, overridden, scenario_arguments
 
     parser = _parser(sorted(SCENARIOS))

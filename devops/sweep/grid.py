@@ -1,7 +1,7 @@
 """The grid a sweep walks: seeds, and values of the documented scenario arguments.
 
 `--vary market_maker_args.inventory_upper_boundary=10,20,30` names one attribute of one
-argument dataclass of `devops.parameters` (nested dataclasses by more dots, e.g.
+argument dataclass of `devops.harness.parameters` (nested dataclasses by more dots, e.g.
 `simulation_args.price_process.volatility`) and the values to try, each parsed to the
 attribute's declared type. Per-trader tuples take their entries separated by `/`
 (`random_trader_args.order_volume=0.01/0.1/1,0.02/0.2/2`); `none` is None where the
@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from types import NoneType, UnionType
 from typing import Any
 
-# the DevOpsScenario attributes documented in devops.parameters, in its order
+# the DevOpsScenario attributes documented in devops.harness.parameters, in its order
 ARGS_FIELDS = (
     "market_manager_args",
     "market_maker_args",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from devops.stats import wilson_lower_bound
+from devops.harness.stats import wilson_lower_bound
 from devops.sweep.grid import GridPoint
 from devops.sweep.task import ResultRow
 

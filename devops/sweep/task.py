@@ -34,7 +34,7 @@ class Outcome:
 @dataclass(frozen=True, slots=True)
 class ResultRow:
     task: SweepTask
-    outcomes: tuple[Outcome, ...]  # in the order of `devops.invariants.CHECKS`
+    outcomes: tuple[Outcome, ...]  # in the order of `devops.harness.invariants.CHECKS`
     steps_done: int
     error: str | None  # why the run stopped early, if it did
     first_failure: str  # the first failing invariant's one-line message, or ""
@@ -46,8 +46,8 @@ class ResultRow:
 
 def run_task(task: SweepTask) -> ResultRow:
     """Simulate and judge one task in this process; a failing run is a row, not a raise."""
-    from devops.invariants import check_all
-    from devops.runner import prepared_scenario, simulate
+    from devops.harness.invariants import check_all
+    from devops.harness.simulation import prepared_scenario, simulate
 
     scenario = prepared_scenario(task.scenario, steps=task.steps)
     apply(scenario, task.overrides)

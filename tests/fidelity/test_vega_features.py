@@ -5,9 +5,9 @@ line names; failing anywhere else fails the run.
 """
 
 from devops.fidelity.expectations import check_listed
+from devops.fidelity.feature_plugin import features_folder
 from devops.fidelity.features import Scenario
-from devops.fidelity.pytest_plugin import features_folder
-from devops.fidelity.runner import ScenarioFailure, run_scenario
+from devops.fidelity.player import ScenarioFailure, run_scenario
 
 
 def test_scenario(vega_scenario: Scenario, pytestconfig, listed_failure: str | None) -> None:

@@ -92,7 +92,7 @@ LIST_KEYS = {"jsonrpc": "2.0", "method": "client.list_keys", "id": "1"}
 
 
 def test_wallet_lists_every_agent_key_for_its_token(local_network: LocalNetworkProcess) -> None:
-    from devops.wallet import all_key_names
+    from devops.harness.agent_keys import all_key_names
 
     health = requests.get(f"{local_network.wallet_url}/api/v2/health", timeout=CALL_SECONDS)
     assert health.status_code == 200

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import devops.run as cli
+import devops.harness.cli as cli
 
 FLAGS = [
     "-s",

@@ -20,10 +20,10 @@ from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from devops.nullchain.core.banking import TransferError
-from devops.nullchain.core.bus import EventRecorder
-from devops.nullchain.core.collateral import CollateralError
-from devops.nullchain.core.commands import (
+from devops.engine.banking.engine import TransferError
+from devops.engine.banking.transfers import GLOBAL_REWARD_PARTY, Transfer
+from devops.engine.collateral import CollateralError
+from devops.engine.commands import (
     LiquidityOrder,
     LiquidityProvisionAmendment,
     LiquidityProvisionSubmission,
@@ -32,12 +32,12 @@ from devops.nullchain.core.commands import (
     OrderSubmission,
     PeggedSubmission,
 )
-from devops.nullchain.core.delegation import DelegationError
-from devops.nullchain.core.engine import ExecutionEngine
-from devops.nullchain.core.network import Network
-from devops.nullchain.core.staking import StakingError
-from devops.nullchain.core.transfers import GLOBAL_REWARD_PARTY, Transfer
-from devops.nullchain.core.types import (
+from devops.engine.delegation import DelegationError
+from devops.engine.events.bus import EventRecorder
+from devops.engine.execution.engine import ExecutionEngine
+from devops.engine.network import Network
+from devops.engine.staking import StakingError
+from devops.engine.types import (
     AccountType,
     LiquidityMonitoringParameters,
     LogNormalRiskModel,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from devops.nullchain.core.commands import OrderAmendment, OrderCancellation
-from devops.nullchain.core.types import OrderError, OrderStatus
+from devops.engine.commands import OrderAmendment, OrderCancellation
+from devops.engine.types import OrderError, OrderStatus
 from tests.properties.test_engine_state_machine import LP, MARKET, EngineMachine
 
 

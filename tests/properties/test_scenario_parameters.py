@@ -20,16 +20,16 @@ from dataclasses import replace
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from devops.parameters import (
+from devops.harness.parameters import (
     MarketMakerArgs,
     MomentumTraderArgs,
     RandomTraderArgs,
     SensitiveTraderArgs,
 )
-from devops.prices import PriceProcessParams
-from devops.registry import SCENARIOS
-from devops.runner import simulate
-from devops.scenario import DevOpsScenario
+from devops.harness.prices import PriceProcessParams
+from devops.harness.registry import SCENARIOS
+from devops.harness.scenario import DevOpsScenario
+from devops.harness.simulation import simulate
 
 STEPS = 6
 

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from vega_sim.proto.vega.commands.v1 import commands_pb2
 from vega_sim.service import VegaFaucetError
 
-from devops.nullchain import EmbeddedVegaService
-from devops.nullchain.clients import NotFoundError
-from devops.nullchain.demo import open_market, start_trading
-from devops.nullchain.wallet import UnknownKeyError
+from devops.embedded import EmbeddedVegaService
+from devops.embedded.clients import NotFoundError
+from devops.embedded.demo import open_market, start_trading
+from devops.embedded.wallet import UnknownKeyError
 
 SERVICE_ERRORS = (UnknownKeyError, NotFoundError, VegaFaucetError)
-SERVICE_CODE = "/devops/nullchain/"
+SERVICE_CODE = "/devops/embedded/"
 
 
 @cache

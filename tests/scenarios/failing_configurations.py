@@ -14,10 +14,10 @@ from typing import Any
 
 from vega_sim.environment.agent import StateAgentWithWallet
 
-from devops.parameters import MomentumStrategy
-from devops.prices import PriceProcessParams
-from devops.registry import SCENARIOS
-from devops.scenario import DevOpsScenario
+from devops.harness.parameters import MomentumStrategy
+from devops.harness.prices import PriceProcessParams
+from devops.harness.registry import SCENARIOS
+from devops.harness.scenario import DevOpsScenario
 from devops.sweep.grid import ARGS_FIELDS
 
 STEPS = 60

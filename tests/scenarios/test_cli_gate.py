@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devops.registry import SCENARIOS
-from devops.run import GATE_VERDICTS
-from devops.runner import prepared_scenario
-from devops.verdicts import Verdict, VerdictKey, VerdictStore
+from devops.harness.cli import GATE_VERDICTS
+from devops.harness.registry import SCENARIOS
+from devops.harness.simulation import prepared_scenario
+from devops.harness.verdicts import Verdict, VerdictKey, VerdictStore
 
 
 def test_a_failing_verdict_keeps_a_cli_run_off_the_network(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from devops.pytest_plugin import scenario_session
+from devops.harness.pytest_plugin import scenario_session
 
 
 def test_deploy(scenario_name: str, request: pytest.FixtureRequest) -> None:
@@ -23,8 +23,8 @@ def test_deploy(scenario_name: str, request: pytest.FixtureRequest) -> None:
     decision = session.gate(scenario_name)
     if not decision.deploy:
         pytest.skip(f"not deployed: {decision.reason}")
-    from devops.deploy import DeployError
-    from devops.pipeline import deploy_and_check
+    from devops.harness.deploy import DeployError
+    from devops.harness.pipeline import deploy_and_check
 
     try:
         outcome = deploy_and_check(

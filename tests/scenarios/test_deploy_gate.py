@@ -23,7 +23,7 @@ def _gate_session(pytester: pytest.Pytester, *options: str) -> pytest.RunResult:
     """A pytest session of ETHUSD's invariant and deploy tests, 10 steps, deploying locally."""
     pytester.copy_example("tests/scenarios/test_invariants.py")
     pytester.copy_example("tests/scenarios/test_deploy.py")
-    pytester.makeconftest('pytest_plugins = ["devops.pytest_plugin"]')
+    pytester.makeconftest('pytest_plugins = ["devops.harness.pytest_plugin"]')
     return pytester.runpytest_subprocess(
         "--deploy-network=local",
         "--deploy-steps=3",

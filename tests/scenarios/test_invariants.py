@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from devops.invariants import CHECKS
-from devops.pytest_plugin import Simulation
+from devops.harness.invariants import CHECKS
+from devops.harness.pytest_plugin import Simulation
 
 INVARIANTS = tuple(check.__name__ for check in CHECKS)
 

@@ -9,7 +9,7 @@ pytest_plugins = ["pytester"]
 
 def test_seeds_become_items_with_pass_rates_and_a_seed_report(pytester: pytest.Pytester) -> None:
     pytester.copy_example("tests/scenarios/test_invariants.py")
-    pytester.makeconftest('pytest_plugins = ["devops.pytest_plugin"]')
+    pytester.makeconftest('pytest_plugins = ["devops.harness.pytest_plugin"]')
     logs = pytester.path / "logs"
     result = pytester.runpytest_subprocess(
         "-k",

@@ -19,10 +19,10 @@ import pytest
 from tests.scenarios.failing_configurations import FAILING
 
 CONFTEST = """
-from devops.registry import SCENARIOS
+from devops.harness.registry import SCENARIOS
 from failing_configurations import FAILING
 
-pytest_plugins = ["devops.pytest_plugin"]
+pytest_plugins = ["devops.harness.pytest_plugin"]
 SCENARIOS.clear()
 SCENARIOS.update({name: factory for name, (factory, _) in FAILING.items()})
 """

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from devops.reports import states_jsonl
-from devops.runner import run_scenario
+from devops.harness.reports import states_jsonl
+from devops.harness.simulation import run_scenario
 
 
 def test_same_seed_same_bytes_different_seed_different_run() -> None:

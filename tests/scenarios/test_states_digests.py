@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from devops.pytest_plugin import Simulation
-from devops.reports import states_jsonl
+from devops.harness.pytest_plugin import Simulation
+from devops.harness.reports import states_jsonl
 
 DIGESTS = json.loads((Path(__file__).parent / "states_digests.json").read_text())
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from devops.registry import SCENARIOS
-from devops.seeds import parse_seeds
+from devops.harness.registry import SCENARIOS
+from devops.harness.seeds import parse_seeds
 from devops.sweep import cli
 from devops.sweep.grid import (
     Axis,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scipy.stats import binomtest
 
-from devops.stats import wilson_lower_bound
+from devops.harness.stats import wilson_lower_bound
 
 
 @pytest.mark.parametrize(

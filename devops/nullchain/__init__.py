@@ -1,5 +1,0 @@
-"""The embedded nullchain: Vega core rules in-process, behind vega-sim's VegaService."""
-
-from devops.nullchain.service import EmbeddedVegaService
-
-__all__ = ["EmbeddedVegaService"]
