@@ -14,6 +14,7 @@ from devops.engine.commands import OrderSubmission
 from devops.engine.events.bus import EventRecorder
 from devops.engine.execution.engine import ExecutionEngine
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     LiquidityMonitoringParameters,
     LogNormalRiskModel,
     MarketConfig,
@@ -23,8 +24,6 @@ from devops.engine.types import (
     TimeInForce,
     TradingMode,
 )
-
-_SECOND = 1_000_000_000
 
 
 def _continuous_market(parties: int, listened: bool = False) -> ExecutionEngine:
@@ -62,7 +61,7 @@ def _continuous_market(parties: int, listened: bool = False) -> ExecutionEngine:
     ]
     for side, price, party in opening:  # an uncrossing trade, and a book on both sides after
         engine.submit_order(OrderSubmission("BENCH", side, 1, TimeInForce.GTC, price=price), party)
-    engine.on_tick(engine.now + 2 * _SECOND)
+    engine.on_tick(engine.now + 2 * NANOS_PER_SECOND)
     engine.block_end()
     if engine.markets["BENCH"].trading_mode != TradingMode.CONTINUOUS:
         raise RuntimeError("the benchmark market did not leave its opening auction")
@@ -133,7 +132,7 @@ def blocks_per_second(blocks: int = 2_000, positions: int = 20, listened: bool =
             ),
             "p1",
         )
-        engine.on_tick(engine.now + _SECOND)
+        engine.on_tick(engine.now + NANOS_PER_SECOND)
         engine.block_end()
     return blocks / (time.perf_counter() - start)
 

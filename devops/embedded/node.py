@@ -38,8 +38,8 @@ from devops.engine.ids import IdGenerator
 from devops.engine.netparams.params import NetworkParameters
 from devops.engine.network import Network
 from devops.engine.staking import StakingError
+from devops.engine.types import NANOS_PER_SECOND
 
-_SECOND = 1_000_000_000
 GOVERNANCE_ASSET = "VOTE"
 
 
@@ -85,7 +85,7 @@ class EmbeddedNode:
             self.engine.bus,
         )
         self.governance.succession = self.network.succession
-        self.block_duration = seconds_per_block * _SECOND
+        self.block_duration = seconds_per_block * NANOS_PER_SECOND
         self.transactions_per_block = transactions_per_block
         self.height = 0
         self.vega_time = genesis_time  # the time of the last block
@@ -127,7 +127,7 @@ class EmbeddedNode:
 
     def forward(self, seconds: float) -> None:
         """Produce as many blocks as fit in `seconds` (none for less than one block)."""
-        blocks = int(seconds * _SECOND) // self.block_duration
+        blocks = int(seconds * NANOS_PER_SECOND) // self.block_duration
         for _ in range(blocks):
             self.produce_block()
 

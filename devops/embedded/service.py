@@ -38,6 +38,7 @@ from devops.embedded.datanode.store import DataNodeStore
 from devops.embedded.node import EmbeddedNode
 from devops.embedded.wallet import EmbeddedWallet
 from devops.engine.netparams.params import NetworkParameters
+from devops.engine.types import NANOS_PER_SECOND
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "hr": 3600, "d": 86400}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|hr|d)\s*$")
@@ -51,7 +52,7 @@ def _genesis() -> dict[str, Any]:
 def _nanoseconds(iso: str) -> int:
     whole, _, fraction = iso.rstrip("Z").partition(".")
     moment = datetime.datetime.fromisoformat(whole).replace(tzinfo=datetime.UTC)
-    return int(moment.timestamp()) * 1_000_000_000 + int((fraction or "0").ljust(9, "0")[:9])
+    return int(moment.timestamp()) * NANOS_PER_SECOND + int((fraction or "0").ljust(9, "0")[:9])
 
 
 class ServiceNotStartedError(RuntimeError):

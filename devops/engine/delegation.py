@@ -20,9 +20,10 @@ from decimal import ROUND_DOWN, Decimal
 from devops.engine.epochtime import Epoch
 from devops.engine.events.bus import EventBus, EventType
 from devops.engine.staking import StakingAccounts
+from devops.engine.types import NANOS_PER_SECOND
 from devops.engine.vega_decimal import decimal_div
 
-RECONCILIATION_INTERVAL = 30 * 1_000_000_000
+RECONCILIATION_INTERVAL = 30 * NANOS_PER_SECOND
 AUTO_DELEGATION_RATIO = Decimal("0.95")
 
 

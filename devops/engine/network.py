@@ -22,9 +22,8 @@ from devops.engine.execution.succession import Succession
 from devops.engine.netparams.params import parse_duration
 from devops.engine.rewards import Rewards
 from devops.engine.staking import StakingAccounts
+from devops.engine.types import NANOS_PER_SECOND
 from devops.engine.validators import Topology
-
-SECOND = 1_000_000_000
 
 
 class Network:
@@ -46,7 +45,7 @@ class Network:
         self.engine = engine
         netparams = engine.netparams
         length = netparams.get_duration_seconds("validators.epoch.length") if genesis else 0
-        self.epochs = EpochService(engine.bus, int(length * SECOND))
+        self.epochs = EpochService(engine.bus, int(length * NANOS_PER_SECOND))
         netparams.watch("validators.epoch.length", self._set_epoch_length)
         self.activity = MarketActivity(
             engine.bus,
@@ -96,7 +95,7 @@ class Network:
         self.delegation.min_amount = int(Decimal(value))
 
     def _set_epoch_length(self, value: str) -> None:
-        self.epochs.length = int(parse_duration(value) * SECOND)
+        self.epochs.length = int(parse_duration(value) * NANOS_PER_SECOND)
 
     @property
     def now(self) -> int:

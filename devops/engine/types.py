@@ -12,6 +12,9 @@ from decimal import Decimal
 from enum import IntEnum
 from typing import Protocol
 
+# Vega's timestamps are Unix nanoseconds
+NANOS_PER_SECOND = 1_000_000_000
+
 
 class Side(IntEnum):
     UNSPECIFIED = 0

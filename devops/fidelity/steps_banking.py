@@ -12,10 +12,10 @@ from decimal import Decimal
 from devops.engine.banking.engine import TransferError
 from devops.engine.banking.transfers import DispatchMetric, DispatchStrategy, Transfer
 from devops.engine.collateral import NETWORK
-from devops.engine.types import AccountType
+from devops.engine.types import NANOS_PER_SECOND, AccountType
 from devops.fidelity.step_patterns import step
 from devops.fidelity.table import Row, StepError, expect, rows
-from devops.fidelity.world import SECOND, World
+from devops.fidelity.world import World
 
 Table = tuple[tuple[str, ...], ...]
 
@@ -28,7 +28,7 @@ def account_type(name: str) -> AccountType:
 
 def _time(text: str) -> int:
     moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return int(moment.timestamp()) * SECOND
+    return int(moment.timestamp()) * NANOS_PER_SECOND
 
 
 def _base(row: Row) -> dict:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from devops.engine.collateral import account_id
 from devops.engine.events.bus import EventType
-from devops.engine.types import AccountType, OrderStatus, Trade
+from devops.engine.types import NANOS_PER_SECOND, AccountType, OrderStatus, Trade
 from devops.engine.vega_decimal import vega_text
 from devops.fidelity.step_patterns import step
 from devops.fidelity.steps_trading import side
@@ -209,7 +209,7 @@ def market_data(world: World, table: Table, market_id: str) -> None:
     if end is not None:
         wanted_end = parse_int(end, "auction end")
         if wanted_end < data.auction_start:  # a duration: the auction lasts that many seconds
-            wanted_end = data.auction_start + wanted_end * 1_000_000_000
+            wanted_end = data.auction_start + wanted_end * NANOS_PER_SECOND
         expect("market data auction end", wanted_end, data.auction_end)
     for column, (attribute, prefix) in _ENUM_COLUMNS.items():
         wanted = _first(table_rows, column)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from devops.engine.collateral import CollateralError
 from devops.engine.netparams.params import NetworkParameterError
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     AccountType,
     FeeFactors,
     LiquidityMonitoringParameters,
@@ -23,7 +24,7 @@ from devops.engine.types import (
 from devops.fidelity.named_defaults import OracleConfig
 from devops.fidelity.step_patterns import step
 from devops.fidelity.table import Row, StepError, rows
-from devops.fidelity.world import SECOND, World
+from devops.fidelity.world import World
 
 Table = tuple[tuple[str, ...], ...]
 
@@ -345,7 +346,7 @@ def network_parameters(world: World, table: Table) -> None:
 
 @step(r"^the average block duration is \"([^\"]+)\"(?: with variance \"([^\"]+)\")?$")
 def block_duration(world: World, table: Table, seconds: str, variance: str | None) -> None:
-    world.block_duration = int(Decimal(seconds) * SECOND)
+    world.block_duration = int(Decimal(seconds) * NANOS_PER_SECOND)
 
 
 @step(r"^the parties deposit on asset's general account the following amount:$")
@@ -387,7 +388,7 @@ def _parse_time(text: str) -> int:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp()) * SECOND
+    return int(moment.timestamp()) * NANOS_PER_SECOND
 
 
 @step(r"^time is updated to \"([^\"]*)\"$")
@@ -406,8 +407,8 @@ def move_blocks(world: World, table: Table, count: str) -> None:
 def move_duration(world: World, table: Table, delta: str, block: str) -> None:
     from devops.engine.netparams.params import parse_duration
 
-    target = world.now + int(parse_duration(delta) * SECOND)
-    step_length = int(parse_duration(block) * SECOND)
+    target = world.now + int(parse_duration(delta) * NANOS_PER_SECOND)
+    step_length = int(parse_duration(block) * NANOS_PER_SECOND)
     now = world.now
     while now < target:
         world.end_block()
@@ -422,7 +423,7 @@ def opening_auction_ends(world: World, table: Table, market_id: str) -> None:
     end = world.engine.market_data(market_id).auction_end
     now = world.now
     if end < now:
-        world.set_time(now + SECOND)
+        world.set_time(now + NANOS_PER_SECOND)
         return
     world.set_time(now + 2 * (end - now))
 

@@ -22,6 +22,7 @@ from devops.engine.events.bus import EventType
 from devops.engine.execution.market_stop_orders import StopOrderSpec
 from devops.engine.stop_orders import ExpiryStrategy
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     Order,
     OrderError,
     OrderStatus,
@@ -37,7 +38,7 @@ from devops.fidelity.errors import (
 )
 from devops.fidelity.step_patterns import step
 from devops.fidelity.table import Row, StepError, parse_int, rows
-from devops.fidelity.world import SECOND, World
+from devops.fidelity.world import World
 
 Table = tuple[tuple[str, ...], ...]
 
@@ -95,7 +96,7 @@ def submission_from(row: Row, now: int) -> OrderSubmission:
     time_in_force = tif(row.str("tif"))
     expires_at = 0
     if kind != OrderType.MARKET and time_in_force == TimeInForce.GTT:
-        expires_at = now + row.seconds("expires in") * SECOND
+        expires_at = now + row.seconds("expires in") * NANOS_PER_SECOND
     only = row.optional("only") or ""
     if only not in ("", "post", "reduce"):
         raise StepError(f"unsupported type {only}")
@@ -128,7 +129,7 @@ def _timestamp(text: str) -> int:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp()) * SECOND
+    return int(moment.timestamp()) * NANOS_PER_SECOND
 
 
 def check_error(row: Row, error: str | None) -> None:
@@ -213,7 +214,7 @@ def _stop_specs(row: Row, now: int) -> tuple[StopOrderSpec | None, StopOrderSpec
         reference = f"{submission.reference}-2" if both else submission.reference
         expires_at, strategy = 0, ExpiryStrategy.UNSPECIFIED
         if row.optional("so expires in") is not None:
-            expires_at = now + row.seconds("so expires in") * SECOND
+            expires_at = now + row.seconds("so expires in") * NANOS_PER_SECOND
             strategy = ExpiryStrategy.CANCELS
             if row.optional("so expiry strategy") is not None:
                 text = row.str("so expiry strategy")

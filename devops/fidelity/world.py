@@ -20,11 +20,9 @@ from devops.engine.events.bus import Event, EventType
 from devops.engine.execution.engine import GENESIS_TIME, ExecutionEngine
 from devops.engine.netparams.params import NetworkParameters
 from devops.engine.network import Network
-from devops.engine.types import AccountType, MarketConfig, Order, Trade
+from devops.engine.types import NANOS_PER_SECOND, AccountType, MarketConfig, Order, Trade
 from devops.fidelity.named_defaults import NamedDefaults
 from devops.fidelity.table import StepError
-
-SECOND = 1_000_000_000
 
 # Network parameters Vega's harness starts every scenario with. The harness never
 # dispatches the minimum auction duration's default (30m) to its markets, so their
@@ -46,7 +44,7 @@ class World:
     defaults: NamedDefaults
     engine: ExecutionEngine = field(init=False)
     network: Network = field(init=False)
-    block_duration: int = SECOND
+    block_duration: int = NANOS_PER_SECOND
     positions: PositionsView = field(init=False)
     ledger: list[LedgerMovement] = field(default_factory=list)  # never cleared: reconciliation
     accounts: dict[str, AccountSnapshot] = field(default_factory=dict)

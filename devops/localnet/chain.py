@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 from devops.embedded import EmbeddedVegaService
 from devops.embedded.node import EmbeddedNode
+from devops.engine.types import NANOS_PER_SECOND
 from devops.harness import agent_keys
 from devops.localnet.preparation import prepare_local_network
 
-SECOND = 1_000_000_000
 GENESIS_HEADROOM_SECONDS = 3600
 CATCH_UP_BLOCK_SECONDS = 60
 PREPARATION_TRANSACTIONS_PER_BLOCK = 4096
@@ -52,7 +52,7 @@ class LocalChain:
             seed=seed,
             seconds_per_block=block_seconds,
             transactions_per_block=PREPARATION_TRANSACTIONS_PER_BLOCK,
-            genesis_time=clock() - GENESIS_HEADROOM_SECONDS * SECOND,
+            genesis_time=clock() - GENESIS_HEADROOM_SECONDS * NANOS_PER_SECOND,
         )
         self.wallet_name = agent_keys.wallet_name()
 
@@ -81,11 +81,13 @@ class LocalChain:
             target = self._clock()
             if node.vega_time > target:
                 raise PreparationError(
-                    f"preparing {self.scenario} ran {(node.vega_time - target) / SECOND:.0f} s "
+                    f"preparing {self.scenario} ran {(node.vega_time - target) / NANOS_PER_SECOND:.0f} s "
                     f"past wall time; it must fit in {GENESIS_HEADROOM_SECONDS} s of chain time"
                 )
             while node.vega_time < target:
-                node.next_block_time = min(node.vega_time + CATCH_UP_BLOCK_SECONDS * SECOND, target)
+                node.next_block_time = min(
+                    node.vega_time + CATCH_UP_BLOCK_SECONDS * NANOS_PER_SECOND, target
+                )
                 node.produce_block()
 
     def public_keys(self) -> dict[str, str]:
@@ -99,7 +101,7 @@ class LocalChain:
             node = self.node
             while node.next_block_time <= self._clock():
                 node.produce_block()
-            return max(0.0, (node.next_block_time - self._clock()) / SECOND)
+            return max(0.0, (node.next_block_time - self._clock()) / NANOS_PER_SECOND)
 
     def run_clock(self, stop: threading.Event) -> None:
         """Tick until `stop` is set; meant for its own thread."""

@@ -62,7 +62,7 @@ P0, P1, P2, P3, LP = (f"{n:x}" * 64 for n in range(10, 15))
 PARTIES = (P0, P1, P2, P3, LP)
 VALIDATOR = "validator-node"
 EPOCH_SECONDS = 10
-SECOND = 1_000_000_000
+NANOS_PER_SECOND = 1_000_000_000
 REFUSALS = (CollateralError, TransferError, StakingError, DelegationError)
 
 parties = st.sampled_from(PARTIES)
@@ -138,7 +138,7 @@ def _apply(network: Network, name: str, args: tuple[Any, ...]) -> Any:
     if name == "withdraw":
         return engine.collateral.withdraw(*args)
     if name == "tick":  # a block: the network's tick, the markets' block end, the epoch's
-        network.on_tick(engine.now + args[0] * SECOND)
+        network.on_tick(engine.now + args[0] * NANOS_PER_SECOND)
         engine.block_end()
         network.epoch_block_end()
         return None
@@ -247,7 +247,7 @@ class EngineMachine(RuleBasedStateMachine):
         post_only: bool,
         reduce_only: bool,
     ) -> None:
-        expires = self.engine.now + 5 * SECOND if tif == TimeInForce.GTT else 0
+        expires = self.engine.now + 5 * NANOS_PER_SECOND if tif == TimeInForce.GTT else 0
         self._submit(
             party,
             OrderSubmission(
@@ -390,7 +390,7 @@ class EngineMachine(RuleBasedStateMachine):
             "to_account_type": AccountType.GLOBAL_REWARD if to_pool else AccountType.GENERAL,
             "asset": asset,
             "amount": amount,
-            "deliver_on": None if delay is None else self.engine.now + delay * SECOND,
+            "deliver_on": None if delay is None else self.engine.now + delay * NANOS_PER_SECOND,
         }
         self._refusable("transfer", *fields.items())
 

@@ -18,6 +18,7 @@ from vega_sim.proto.vega import markets_pb2
 from devops.embedded.codec.transactions import CommandError, decimal_field
 from devops.engine.netparams.params import NetworkParameters
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     FeeFactors,
     LiquidityMonitoringParameters,
     LogNormalRiskModel,
@@ -97,7 +98,7 @@ def _oracle(definition: Any) -> tuple[str, str, int, int]:
     if definition.HasField("internal"):
         conditions = definition.internal.time.conditions
         deadline = int(conditions[0].value) if conditions else 0
-        return "", "vegaprotocol.builtin.timestamp", 0, deadline * 1_000_000_000
+        return "", "vegaprotocol.builtin.timestamp", 0, deadline * NANOS_PER_SECOND
     oracle = definition.external.oracle
     signers = ",".join(
         s.pub_key.key or s.eth_address.address for s in oracle.signers if s.WhichOneof("signer")

@@ -14,6 +14,7 @@ from devops.engine.delegation import DelegationBalance
 from devops.engine.epochtime import Epoch
 from devops.engine.rewards import RewardPayout
 from devops.engine.staking import StakeLinking
+from devops.engine.types import NANOS_PER_SECOND
 from devops.engine.validators import ValidatorScore
 
 
@@ -72,13 +73,13 @@ def stake_linking_proto(linking: StakeLinking, block: int) -> events_pb2.StakeLi
     return events_pb2.StakeLinking(
         id=f"{linking.party}:{linking.timestamp}",
         type=kind.TYPE_LINK if linking.deposited else kind.TYPE_UNLINK,
-        ts=linking.timestamp // 1_000_000_000,
+        ts=linking.timestamp // NANOS_PER_SECOND,
         party=linking.party,
         amount=str(linking.amount),
         status=events_pb2.StakeLinking.Status.STATUS_ACCEPTED,
         finalized_at=linking.timestamp,
         block_height=block,
-        block_time=linking.timestamp // 1_000_000_000,
+        block_time=linking.timestamp // NANOS_PER_SECOND,
     )
 
 

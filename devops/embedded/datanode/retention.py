@@ -21,7 +21,8 @@ from collections.abc import Callable, MutableMapping, MutableSequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-_SECOND = 1_000_000_000
+from devops.engine.types import NANOS_PER_SECOND
+
 Record = TypeVar("Record")
 
 
@@ -45,13 +46,13 @@ class RetentionPolicy:
         """The oldest block time (ns) still kept at `now`, or None when nothing expires."""
         if self.history_seconds is None:
             return None
-        return now - self.history_seconds * _SECOND
+        return now - self.history_seconds * NANOS_PER_SECOND
 
     def next_prune(self, now: int) -> int | None:
         """When to prune next: an eighth of the period after `now` (at least one second)."""
         if self.history_seconds is None:
             return None
-        return now + max(self.history_seconds * _SECOND // 8, _SECOND)
+        return now + max(self.history_seconds * NANOS_PER_SECOND // 8, NANOS_PER_SECOND)
 
 
 ARCHIVE = RetentionPolicy(None)  # Vega's "forever": every record of the run

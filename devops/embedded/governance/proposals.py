@@ -26,13 +26,11 @@ from devops.engine.execution.engine import ExecutionEngine
 from devops.engine.execution.succession import Succession, SuccessionError
 from devops.engine.ids import IdGenerator
 from devops.engine.netparams.params import NetworkParameterError
-from devops.engine.types import AccountType
+from devops.engine.types import NANOS_PER_SECOND, AccountType
 
 State = governance_pb2.Proposal.State
 ProposalError = governance_pb2.ProposalError
 VoteValue = governance_pb2.Vote.Value
-
-_SECOND = 1_000_000_000
 
 
 @dataclass(slots=True)
@@ -125,10 +123,10 @@ class Governance:
                 ProposalError.PROPOSAL_ERROR_INSUFFICIENT_TOKENS,
                 "proposer does not hold enough governance tokens",
             )
-        closing = terms.closing_timestamp * _SECOND - now
-        if closing < params.get_duration_seconds(f"{prefix}.minClose") * _SECOND:
+        closing = terms.closing_timestamp * NANOS_PER_SECOND - now
+        if closing < params.get_duration_seconds(f"{prefix}.minClose") * NANOS_PER_SECOND:
             return ProposalError.PROPOSAL_ERROR_CLOSE_TIME_TOO_SOON, "closing time too soon"
-        if closing > params.get_duration_seconds(f"{prefix}.maxClose") * _SECOND:
+        if closing > params.get_duration_seconds(f"{prefix}.maxClose") * NANOS_PER_SECOND:
             return ProposalError.PROPOSAL_ERROR_CLOSE_TIME_TOO_LATE, "closing time too late"
         if record.kind != "new_freeform":
             if terms.enactment_timestamp < terms.closing_timestamp:
@@ -136,13 +134,13 @@ class Governance:
                     ProposalError.PROPOSAL_ERROR_INCOMPATIBLE_TIMESTAMPS,
                     "enactment before closing",
                 )
-            enact = terms.enactment_timestamp * _SECOND - now
-            if enact < params.get_duration_seconds(f"{prefix}.minEnact") * _SECOND:
+            enact = terms.enactment_timestamp * NANOS_PER_SECOND - now
+            if enact < params.get_duration_seconds(f"{prefix}.minEnact") * NANOS_PER_SECOND:
                 return (
                     ProposalError.PROPOSAL_ERROR_ENACT_TIME_TOO_SOON,
                     "enactment time too soon",
                 )
-            if enact > params.get_duration_seconds(f"{prefix}.maxEnact") * _SECOND:
+            if enact > params.get_duration_seconds(f"{prefix}.maxEnact") * NANOS_PER_SECOND:
                 return (
                     ProposalError.PROPOSAL_ERROR_ENACT_TIME_TOO_LATE,
                     "enactment time too late",
@@ -251,7 +249,7 @@ class Governance:
             terms = record.message.terms
             if (
                 record.message.state == State.STATE_OPEN
-                and now >= terms.closing_timestamp * _SECOND
+                and now >= terms.closing_timestamp * NANOS_PER_SECOND
             ):
                 self._close(record)
         for record in list(self.proposals.values()):
@@ -259,7 +257,7 @@ class Governance:
             if (
                 record.message.state == State.STATE_PASSED
                 and not record.enacted
-                and now >= terms.enactment_timestamp * _SECOND
+                and now >= terms.enactment_timestamp * NANOS_PER_SECOND
             ):
                 self._enact(record)
 

@@ -33,6 +33,7 @@ from devops.engine.netparams.params import NetworkParameters
 from devops.engine.positions import MarketPosition
 from devops.engine.risk.margins import MarginLevels
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     AccountType,
     MarketConfig,
     MarketState,
@@ -141,7 +142,7 @@ class ExecutionEngine:
                 market.terminate_trading()
         window = int(
             self.netparams.get_duration_seconds("market.liquidity.successorLaunchWindowLength")
-            * 1_000_000_000
+            * NANOS_PER_SECOND
         )
         for market in list(self.markets.values()):
             if market.closed_at is not None:

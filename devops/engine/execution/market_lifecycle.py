@@ -36,6 +36,7 @@ from devops.engine.settlement import (
     Settlement,
 )
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     AccountType,
     FeeFactors,
     MarketConfig,
@@ -52,8 +53,6 @@ from devops.engine.types import (
     TransferType,
 )
 from devops.engine.vega_decimal import decimal_div
-
-_SECOND = 1_000_000_000
 
 
 class MarketLifecycle:
@@ -356,7 +355,7 @@ class MarketLifecycle:
         if now >= self.next_factor_update:  # Vega's state variables tick before the market
             self.price_monitor.compute_factors()
             delay = self.netparams.get_duration_seconds("network.floatingPointUpdates.delay")  # type: ignore[attr-defined]
-            self.next_factor_update = now + int(delay * _SECOND)
+            self.next_factor_update = now + int(delay * NANOS_PER_SECOND)
         if self.can_trade:
             self.remove_expired_orders(now)
             self.expire_stop_orders(now)  # type: ignore[attr-defined]
@@ -479,7 +478,7 @@ class MarketLifecycle:
 
     def mtm_interval(self) -> int:
         seconds = self.netparams.get_duration_seconds("network.markPriceUpdateMaximumFrequency")  # type: ignore[attr-defined]
-        return int(seconds * _SECOND)
+        return int(seconds * NANOS_PER_SECOND)
 
     def block_end(self) -> None:
         """Vega's BlockEnd: a new mark price and mark-to-market when due."""

@@ -33,6 +33,7 @@ from devops.engine.liquidity.provision import (
 )
 from devops.engine.positions import MarketPosition
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     AccountType,
     MarketState,
     Order,
@@ -45,7 +46,6 @@ from devops.engine.types import (
 )
 from devops.engine.vega_decimal import decimal_div
 
-_SECOND = 1_000_000_000
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms)")
 _UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
@@ -589,7 +589,7 @@ class MarketLiquidity:
             self.publish_market_update()  # type: ignore[attr-defined]
 
     def update_market_value_proxy(self) -> None:
-        window = int(self._param_seconds("market.value.windowLength", "168h") * _SECOND)
+        window = int(self._param_seconds("market.value.windowLength", "168h") * NANOS_PER_SECOND)
         if self.fee_splitter.elapsed > window:
             self.equity_shares.average_trade_value(self.fee_splitter.average_trade_value())
             self.fee_splitter.start_window(self.clock.now)  # type: ignore[attr-defined]
@@ -652,7 +652,7 @@ class MarketLiquidity:
         )
         self.liquidity.set_probabilities(table)
         delay = self._param_seconds("network.floatingPointUpdates.delay", "5m")
-        self._next_probability_update = self.clock.now + int(delay * _SECOND)  # type: ignore[attr-defined]
+        self._next_probability_update = self.clock.now + int(delay * NANOS_PER_SECOND)  # type: ignore[attr-defined]
 
     def _valid_price_range(self) -> tuple[tuple[int, Decimal], tuple[int, Decimal]]:
         low, high = self.price_monitor.valid_price_range(self.auction)  # type: ignore[attr-defined]
@@ -683,7 +683,7 @@ class MarketLiquidity:
         self.fee_splitter.set_current_time(now)
         step = int(
             self._param_seconds("market.liquidity.providers.fee.distributionTimeStep", "0s")
-            * _SECOND
+            * NANOS_PER_SECOND
         )
         last = self._last_fee_distribution
         if last is None or now - last > step:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devops.engine.types import AuctionTrigger, TradingMode
+from devops.engine.types import NANOS_PER_SECOND, AuctionTrigger, TradingMode
 
-_SECOND = 1_000_000_000
 _LIQUIDITY = (AuctionTrigger.LIQUIDITY_TARGET_NOT_MET, AuctionTrigger.UNABLE_TO_DEPLOY_LP_ORDERS)
 
 
@@ -151,7 +150,7 @@ class AuctionState:
         """When the auction may end at the earliest, 0 if not time limited."""
         if self.begin is None or not self.duration:
             return 0
-        return self.begin + self.duration * _SECOND
+        return self.begin + self.duration * NANOS_PER_SECOND
 
     def expired(self, now: int) -> bool:
         """Vega's `!ExpiresAt().Before(now)` negated: the end lies strictly before now."""

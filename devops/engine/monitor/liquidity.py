@@ -16,12 +16,12 @@ from decimal import ROUND_FLOOR, Decimal
 from devops.engine.monitor.auction import AuctionState
 from devops.engine.risk.models import RiskFactors
 from devops.engine.types import (
+    NANOS_PER_SECOND,
     AuctionTrigger,
     LiquidityMonitoringParameters,
     TargetStakeParameters,
 )
 
-_SECOND = 1_000_000_000
 _SCALE = 100_000
 
 
@@ -49,7 +49,7 @@ class TargetStake:
 
     @property
     def window(self) -> int:
-        return self.parameters.time_window * _SECOND
+        return self.parameters.time_window * NANOS_PER_SECOND
 
     def record_open_interest(self, open_interest: int, now: int) -> None:
         if now < self.now:

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from devops.engine.monitor.auction import AuctionState
-from devops.engine.types import AuctionTrigger, PriceMonitoringTrigger
+from devops.engine.types import NANOS_PER_SECOND, AuctionTrigger, PriceMonitoringTrigger
 from devops.engine.vega_decimal import decimal_div
 
-_SECOND = 1_000_000_000
 _SECONDS_PER_YEAR = Decimal(31_557_600)  # 365.25 days
 _DEFAULT_DOWN = Decimal("0.9")
 _DEFAULT_UP = Decimal("1.1")
@@ -95,7 +94,7 @@ class PriceMonitor:
         if self.now < self.update or not self.bounds_list or not self.prices_past:
             return
         longest = max(b.trigger.horizon for b in self.bounds_list)
-        oldest_needed = self.now - longest * _SECOND
+        oldest_needed = self.now - longest * NANOS_PER_SECOND
         for index in range(len(self.prices_past) - 1):
             if self.prices_past[index].time >= oldest_needed:
                 del self.prices_past[:index]
@@ -198,7 +197,7 @@ class PriceMonitor:
             if not bound.active:
                 continue
             if monitoring:
-                lookback = self.now - bound.trigger.horizon * _SECOND
+                lookback = self.now - bound.trigger.horizon * NANOS_PER_SECOND
                 latest = self.now if self.prices_now else self.prices_past[-1].time
                 if latest < lookback:
                     bound.active = False
@@ -214,7 +213,7 @@ class PriceMonitor:
             return Decimal(self.prices_now[0][0])
         # the last price at or before the cutoff, else the oldest; past prices are in time
         # order, so a binary search finds it (a day's horizon holds tens of thousands)
-        cutoff = self.now - horizon * _SECOND
+        cutoff = self.now - horizon * NANOS_PER_SECOND
         index = bisect_right(self.prices_past, cutoff, key=_time_of)
         return self.prices_past[max(index - 1, 0)].price
 

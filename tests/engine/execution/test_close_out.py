@@ -19,7 +19,7 @@ from devops.engine.types import (
 )
 
 MARKET = "ETH/DEC19"
-SECOND = 1_000_000_000
+NANOS_PER_SECOND = 1_000_000_000
 
 
 class Market:
@@ -50,7 +50,7 @@ class Market:
 
     def block(self) -> None:
         self.engine.block_end()
-        self.engine.on_tick(self.engine.now + SECOND)
+        self.engine.on_tick(self.engine.now + NANOS_PER_SECOND)
 
     def balance(self, party: str, kind: AccountType) -> int:
         market = "" if kind == AccountType.GENERAL else MARKET

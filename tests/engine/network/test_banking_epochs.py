@@ -14,7 +14,7 @@ from devops.engine.netparams.params import NetworkParameters
 from devops.engine.network import Network
 from devops.engine.types import AccountType
 
-SECOND = 1_000_000_000
+NANOS_PER_SECOND = 1_000_000_000
 A, B = "a" * 64, "b" * 64
 
 
@@ -31,14 +31,14 @@ def network(**params: str) -> Network:
     engine.enable_asset("X", 0, 10)
     net = Network(engine, quantum=lambda asset: Decimal(10) if asset == "X" else None)
     engine.collateral.deposit(A, "X", 1_000)
-    net.on_tick(SECOND)
+    net.on_tick(NANOS_PER_SECOND)
     return net
 
 
 def block(net: Network, seconds: int = 1) -> None:
     net.epoch_block_end()
     net.block_end()
-    net.on_tick(net.now + seconds * SECOND)
+    net.on_tick(net.now + seconds * NANOS_PER_SECOND)
 
 
 def general(net: Network, party: str) -> int:
@@ -47,14 +47,14 @@ def general(net: Network, party: str) -> int:
 
 def test_an_epoch_ends_at_the_first_tick_after_the_block_past_its_expiry() -> None:
     net = network()
-    assert (net.epochs.seq, net.epochs.current.expire_time) == (0, 11 * SECOND)
+    assert (net.epochs.seq, net.epochs.current.expire_time) == (0, 11 * NANOS_PER_SECOND)
     for _ in range(10):  # up to 11 s: not past the expiry
         block(net)
     assert net.epochs.seq == 0
     block(net)  # 12 s is past it: this block is the epoch's last
     assert net.epochs.seq == 0
     block(net)  # the next tick ends it and starts epoch 1
-    assert (net.epochs.seq, net.epochs.current.start_time) == (1, 13 * SECOND)
+    assert (net.epochs.seq, net.epochs.current.start_time) == (1, 13 * NANOS_PER_SECOND)
     assert net.epochs.current.action is EpochAction.START
 
 
@@ -71,7 +71,14 @@ def test_one_off_transfer_pays_a_fee_rounded_down() -> None:
 def test_scheduled_transfer_waits_in_the_pending_account() -> None:
     net = network()
     transfer = Transfer(
-        "1", A, AccountType.GENERAL, B, AccountType.GENERAL, "X", 100, deliver_on=5 * SECOND
+        "1",
+        A,
+        AccountType.GENERAL,
+        B,
+        AccountType.GENERAL,
+        "X",
+        100,
+        deliver_on=5 * NANOS_PER_SECOND,
     )
     net.banking.transfer_funds(transfer)
     assert (general(net, A), general(net, B)) == (899, 0)

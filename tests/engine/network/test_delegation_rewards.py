@@ -19,7 +19,7 @@ from devops.engine.rewards import by_stake
 from devops.engine.staking import StakingAccounts
 from devops.engine.validators import StakeScoreParameters, Topology
 
-SECOND = 1_000_000_000
+NANOS_PER_SECOND = 1_000_000_000
 
 
 class Clock:
@@ -32,7 +32,7 @@ def setup() -> tuple[Delegation, StakingAccounts, Clock, EventRecorder]:
     staking = StakingAccounts(bus, clock)
     nodes = {"n1": "k1", "n2": "k2"}
     delegation = Delegation(bus, staking, lambda: nodes, min_amount=10)
-    delegation.on_epoch(Epoch(0, 0, 10 * SECOND, 0, EpochAction.START))
+    delegation.on_epoch(Epoch(0, 0, 10 * NANOS_PER_SECOND, 0, EpochAction.START))
     staking.associate("p", 1_000)
     return delegation, staking, clock, recorder
 
@@ -59,10 +59,10 @@ def test_dissociation_undelegates_pro_rata_at_reconciliation() -> None:
     delegation.delegate("p", "n1", 600)
     delegation.delegate("p", "n2", 300)
     staking.dissociate("p", 400)  # 600 staked for 900 delegated: 300 too many
-    delegation.on_tick(29 * SECOND)
+    delegation.on_tick(29 * NANOS_PER_SECOND)
     assert delegation.next["p"].nodes == {"n1": 600, "n2": 300}  # not yet 30 s
-    clock.now = 30 * SECOND
-    delegation.on_tick(30 * SECOND)
+    clock.now = 30 * NANOS_PER_SECOND
+    delegation.on_tick(30 * NANOS_PER_SECOND)
     # 600 x 300 / 900 = 200 and 300 x 300 / 900 = 100 come off
     assert delegation.next["p"].nodes == {"n1": 400, "n2": 200}
     assert delegation.next["p"].total == 600
