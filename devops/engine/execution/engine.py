@@ -26,7 +26,7 @@ from devops.engine.commands import (
 )
 from devops.engine.events.bus import EventBus, EventType
 from devops.engine.events.payloads import MarketData
-from devops.engine.execution.market import Market, _amend_error
+from devops.engine.execution.market import Market, amend_error
 from devops.engine.execution.market_stop_orders import StopOrderSpec, StopOrdersResult
 from devops.engine.ids import IdGenerator
 from devops.engine.netparams.params import NetworkParameters
@@ -237,7 +237,7 @@ class ExecutionEngine:
     def amend_order(self, amendment: OrderAmendment, party: str) -> OrderConfirmation:
         market = self._market(amendment.market_id)
         if market is None:
-            return _amend_error(amendment, party, OrderError.INVALID_MARKET_ID)
+            return amend_error(amendment, party, OrderError.INVALID_MARKET_ID)
         return market.amend_order(amendment, party)
 
     def cancel_order(self, cancellation: OrderCancellation, party: str) -> CancellationResult:
@@ -250,7 +250,7 @@ class ExecutionEngine:
                 markets = list(self.markets.values())
             for market in markets:
                 if cancellation.order_id in market.orders or (
-                    cancellation.order_id in market.pegged_orders
+                    market.pegged_orders.is_parked(cancellation.order_id)
                 ):
                     return market.cancel_order(party, cancellation.order_id)
             return CancellationResult(error=OrderError.INVALID_ORDER_ID)
@@ -280,7 +280,7 @@ class ExecutionEngine:
         market = self._market(submission.market_id)
         if market is None:
             return "invalid market ID"
-        return market.submit_liquidity_provision(submission, party, lp_id)  # type: ignore[attr-defined]
+        return market.submit_liquidity_provision(submission, party, lp_id)
 
     def amend_liquidity_provision(
         self, amendment: LiquidityProvisionAmendment, party: str
@@ -288,7 +288,7 @@ class ExecutionEngine:
         market = self._market(amendment.market_id)
         if market is None:
             return "invalid market ID"
-        return market.amend_liquidity_provision(amendment, party)  # type: ignore[attr-defined]
+        return market.amend_liquidity_provision(amendment, party)
 
     def cancel_liquidity_provision(
         self, cancellation: LiquidityProvisionCancellation, party: str
@@ -296,7 +296,7 @@ class ExecutionEngine:
         market = self._market(cancellation.market_id)
         if market is None:
             return "invalid market ID"
-        return market.cancel_liquidity_provision(party)  # type: ignore[attr-defined]
+        return market.cancel_liquidity_provision(party)
 
     def submit_stop_orders(
         self,

@@ -22,12 +22,14 @@ from devops.engine.commands import (
     OrderSubmission,
 )
 from devops.engine.events.bus import EventBus, EventType
+from devops.engine.execution.market_base import Clock, position_factor
 from devops.engine.execution.market_lifecycle import MarketLifecycle
 from devops.engine.execution.market_liquidity import MarketLiquidity
 from devops.engine.execution.market_stop_orders import MarketStopOrders
 from devops.engine.fees import FeeBill, auction_fees, continuous_fees
 from devops.engine.ids import IdGenerator
 from devops.engine.matching.book import MatchResult
+from devops.engine.netparams.params import NetworkParameters
 from devops.engine.types import (
     IcebergOrder,
     MarketConfig,
@@ -62,8 +64,8 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         *,
         bus: EventBus,
         collateral: Collateral,
-        clock: object,
-        netparams: object,
+        clock: Clock,
+        netparams: NetworkParameters,
         ids: IdGenerator,
     ) -> None:
         super().__init__(config, bus=bus, collateral=collateral, clock=clock, netparams=netparams)
@@ -85,12 +87,12 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             OrderStatus.ACTIVE,
             OrderStatus.PARKED,
         ):
-            self.pegged_orders.pop(order.id, None)
+            self.pegged_orders.remove(order.id)
         if order.time_in_force == TimeInForce.GTT and order.status in (
             OrderStatus.ACTIVE,
             OrderStatus.PARKED,
         ):
-            self.expiring[order.id] = order
+            self.expiring.insert(order)
         if not self.auction.in_auction:
             self.check_reference_moves()
         self.trigger_stop_orders()
@@ -217,6 +219,8 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         order.status = OrderStatus.ACTIVE
         result = self.book.submit(order, self.clock.now)
         self.orders[order.id] = order
+        if order.pegged is not None:
+            self.pegged_orders.add(order)
         if order.reduce_only and order.remaining > 0 and order.status != OrderStatus.FILLED:
             order.status = OrderStatus.STOPPED
         if order.status not in (OrderStatus.ACTIVE, OrderStatus.PARTIALLY_FILLED) or (
@@ -248,7 +252,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         if not trades or self.auction.is_opening:
             return
         factors = self.fee_factors
-        pf = self.config.position_factor
+        pf = position_factor(self.config)
         bill = (
             continuous_fees(trades, factors, pf)
             if not self.auction.in_auction
@@ -289,7 +293,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
     def cancel_order(self, party: str, order_id: str) -> CancellationResult:
         if self.closed:
             return CancellationResult(error=OrderError.MARKET_CLOSED)
-        order = self.orders.get(order_id) or self.pegged_orders.get(order_id)
+        order = self.orders.get(order_id) or self.pegged_orders.get_parked(order_id)
         if order is None or order.status not in (OrderStatus.ACTIVE, OrderStatus.PARKED):
             return CancellationResult(error=OrderError.INVALID_ORDER_ID)
         if order.liquidity_provision_id:  # Vega checks this before the party
@@ -305,7 +309,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
     def cancel_all(self, party: str) -> CancellationResult:
         live = [
             o
-            for o in list(self.orders.values()) + list(self.pegged_orders.values())
+            for o in list(self.orders.values()) + self.pegged_orders.parked()
             if o.party == party and o.status in (OrderStatus.ACTIVE, OrderStatus.PARKED)
         ]
         live.sort(key=lambda o: o.sequence)
@@ -328,8 +332,8 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             self.book.cancel(order.id)
             self.positions.unregister_order(order)
         self.orders.pop(order.id, None)
-        self.pegged_orders.pop(order.id, None)
-        self.expiring.pop(order.id, None)
+        self.pegged_orders.remove(order.id)
+        self.expiring.remove(order.id)
         order.status = status
         order.updated_at = self.clock.now
         self.publish_order(order)
@@ -347,26 +351,28 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         return confirmation
 
     def _amend_order(self, amendment: OrderAmendment, party: str) -> OrderConfirmation:
-        existing = self.orders.get(amendment.order_id) or self.pegged_orders.get(amendment.order_id)
+        existing = self.orders.get(amendment.order_id) or self.pegged_orders.get_parked(
+            amendment.order_id
+        )
         if existing is None or existing.status not in (OrderStatus.ACTIVE, OrderStatus.PARKED):
-            return _amend_error(amendment, party, OrderError.INVALID_ORDER_ID)
+            return amend_error(amendment, party, OrderError.INVALID_ORDER_ID)
         if existing.party != party:
-            return _amend_error(amendment, party, OrderError.INVALID_PARTY_ID)
+            return amend_error(amendment, party, OrderError.INVALID_PARTY_ID)
         if existing.liquidity_provision_id:  # LP orders move only with their commitment
-            return _amend_error(amendment, party, OrderError.EDIT_NOT_ALLOWED)
+            return amend_error(amendment, party, OrderError.EDIT_NOT_ALLOWED)
         if self.closed:
-            return _amend_error(amendment, party, OrderError.MARKET_CLOSED)
+            return amend_error(amendment, party, OrderError.MARKET_CLOSED)
         reason = self._validate_amendment(existing, amendment)
         if reason is not None:
-            return _amend_error(amendment, party, reason)
+            return amend_error(amendment, party, reason)
         amended = self._apply_amendment(existing, amendment)
         if isinstance(amended, OrderError):
-            return _amend_error(amendment, party, amended)
+            return amend_error(amendment, party, amended)
         if amended.remaining <= 0:
             result = self.cancel_order(party, existing.id)
             return OrderConfirmation(result.cancelled[0] if result.cancelled else existing)
         if amended.expires_at and amended.expires_at < existing.created_at:
-            return _amend_error(amendment, party, OrderError.INVALID_EXPIRATION_DATETIME)
+            return amend_error(amendment, party, OrderError.INVALID_EXPIRATION_DATETIME)
         if amended.expires_at and amended.expires_at < amended.updated_at:
             self.remove_order(existing, OrderStatus.EXPIRED)
             return OrderConfirmation(existing)
@@ -457,7 +463,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             self.publish_order(amended)
             return OrderConfirmation(amended)
         if existing.status == OrderStatus.PARKED:
-            self.pegged_orders.pop(existing.id, None)
+            self.pegged_orders.unpark(existing.id)
             amended.status = OrderStatus.ACTIVE
             position = self.positions.register_order(amended)
             if not position.reduces_exposure(amended) and not self.check_margin_for_order(amended):
@@ -499,9 +505,9 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         existing.time_in_force, existing.expires_at = amended.time_in_force, amended.expires_at
         existing.version, existing.updated_at = amended.version, amended.updated_at
         if existing.time_in_force == TimeInForce.GTT:
-            self.expiring[existing.id] = existing
+            self.expiring.insert(existing)
         else:
-            self.expiring.pop(existing.id, None)
+            self.expiring.remove(existing.id)
         self.publish_order(existing)
 
     def _cancel_replace(self, existing: Order, amended: Order) -> OrderConfirmation:
@@ -529,21 +535,24 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             self.positions.unregister_order(amended)
         if amended.status in (OrderStatus.ACTIVE, OrderStatus.PARTIALLY_FILLED):
             if amended.time_in_force == TimeInForce.GTT:
-                self.expiring[amended.id] = amended
+                self.expiring.insert(amended)
         self.handle_confirmation(result)
         self.publish_order(amended)
         return OrderConfirmation(amended, result.trades, result.passive)
 
     def _replace_record(self, existing: Order, amended: Order) -> None:
         self.orders.pop(existing.id, None)
-        self.expiring.pop(existing.id, None)
+        self.expiring.remove(existing.id)
         self.orders[amended.id] = amended
+        if amended.pegged is not None:
+            self.pegged_orders.add(amended)
 
     def _take_off_book(self, order: Order) -> None:
         if self.book.get_order(order.id) is not None:
             self.book.cancel(order.id)
             self.positions.unregister_order(order)
         self.orders.pop(order.id, None)
+        self.pegged_orders.remove(order.id)
 
     # ---- confirmations ----------------------------------------------------------------------
 
@@ -556,12 +565,12 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             self.publish_order(passive)
             if passive.status != OrderStatus.ACTIVE or passive.remaining == 0:
                 self.orders.pop(passive.id, None)
-                self.expiring.pop(passive.id, None)
-                self.pegged_orders.pop(passive.id, None)
+                self.expiring.remove(passive.id)
+                self.pegged_orders.remove(passive.id)
         if order.status != OrderStatus.ACTIVE or order.remaining == 0:
             self.orders.pop(order.id, None)
-            self.pegged_orders.pop(order.id, None)
-            self.expiring.pop(order.id, None)
+            self.pegged_orders.remove(order.id)
+            self.expiring.remove(order.id)
         if not result.trades:
             return
         self.last_traded_price = result.trades[-1].price
@@ -625,7 +634,8 @@ def _copy_fees(priced: list[Trade], matched: list[Trade]) -> None:
         trade.buyer_fee, trade.seller_fee = with_fees.buyer_fee, with_fees.seller_fee
 
 
-def _amend_error(amendment: OrderAmendment, party: str, reason: OrderError) -> OrderConfirmation:
+def amend_error(amendment: OrderAmendment, party: str, reason: OrderError) -> OrderConfirmation:
+    """An amendment refused before any order changed; the engine refuses unknown markets so."""
     order = Order(
         id=amendment.order_id,
         market_id=amendment.market_id,

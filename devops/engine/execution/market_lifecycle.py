@@ -20,14 +20,18 @@ from devops.engine.events.payloads import (
     MarketUpdate,
     PriceMonitoringBound,
 )
+from devops.engine.execution.common.expiring_orders import ExpiringOrders
+from devops.engine.execution.common.pegged_orders import PeggedOrders
+from devops.engine.execution.market_base import Clock, MarketBase, position_factor
 from devops.engine.fees import closeout_fees
 from devops.engine.matching.book import OrderBook
 from devops.engine.monitor.auction import AuctionState
 from devops.engine.monitor.liquidity import LiquidityMonitor, TargetStake
 from devops.engine.monitor.price import PriceMonitor
+from devops.engine.netparams.params import NetworkParameters
 from devops.engine.positions import MarketPosition, Positions
 from devops.engine.risk.margins import MarginLevels, margin_levels
-from devops.engine.risk.models import RiskFactors, price_range, risk_factors
+from devops.engine.risk.models import RiskModel, price_range, risk_factors
 from devops.engine.settlement import (
     NETWORK_PARTY,
     LossSocialization,
@@ -35,6 +39,7 @@ from devops.engine.settlement import (
     SettleDistressed,
     Settlement,
 )
+from devops.engine.stop_orders import StopOrderPool
 from devops.engine.types import (
     NANOS_PER_SECOND,
     AccountType,
@@ -55,8 +60,8 @@ from devops.engine.types import (
 from devops.engine.vega_decimal import decimal_div
 
 
-class MarketLifecycle:
-    """State and block-level behaviour shared by every market command."""
+class MarketLifecycle(MarketBase):
+    """Block-level behaviour shared by every market command; sets the market's state."""
 
     def __init__(
         self,
@@ -64,8 +69,8 @@ class MarketLifecycle:
         *,
         bus: EventBus,
         collateral: Collateral,
-        clock: object,
-        netparams: object,
+        clock: Clock,
+        netparams: NetworkParameters,
     ) -> None:
         self.config = config
         self.bus = bus
@@ -76,50 +81,46 @@ class MarketLifecycle:
         self.state = MarketState.PROPOSED
         self.trading_mode = TradingMode.OPENING_AUCTION
         self.closed = False
-        self.closed_at: int | None = None  # when the engine saw the market close
+        self.closed_at = None
         self.sequence = 0
-        self.orders: dict[str, Order] = {}  # live orders on the book
-        self.pegged_orders: dict[str, Order] = {}  # parked pegged orders
-        self.expiring: dict[str, Order] = {}
-        self.parties: dict[str, None] = {}
+        self.orders = {}
+        self.pegged_orders = PeggedOrders()
+        self.expiring = ExpiringOrders()
+        self.stop_orders = StopOrderPool()
+        self.parties = {}
         self.mark_price = 0
         self.last_traded_price = 0
         self.next_mtm = 0
-        self.settlement_data: int | None = None
+        self.settlement_data = None
         self.fee_factors = config.fees
-        self.risk_factors: RiskFactors = risk_factors(config.risk_model)
+        self.risk_factors = risk_factors(config.risk_model)
         self.book = OrderBook(config.id, in_auction=True, next_trade_id=self._next_trade_id)
         self.positions = Positions()
-        self.settlement = Settlement(config.id, config.position_factor)
+        self.settlement = Settlement(config.id, position_factor(config))
         self.auction = AuctionState(
             opening_duration=config.opening_auction_duration,
-            now=clock.now,  # type: ignore[attr-defined]
+            now=clock.now,
         )
         self.price_monitor = PriceMonitor(
             triggers=config.price_monitoring,
             risk_model=config.risk_model,
-            price_range=price_range,
+            price_range=_price_range,
             min_duration=self.minimum_auction_duration,
         )
         self.next_factor_update = 0
         self.target_stake = TargetStake(
-            config.liquidity_monitoring.target_stake, position_factor=config.position_factor
+            config.liquidity_monitoring.target_stake, position_factor=position_factor(config)
         )
         self.liquidity_monitor = LiquidityMonitor(config.liquidity_monitoring)
-        self.margin_levels: dict[str, MarginLevels] = {}
+        self.margin_levels = {}
         # accounts are never deleted, so a party's account objects can be kept
-        self._account_cache: dict[str, tuple[Account, Account, str]] = {}
-        self._margin_cache: dict[str, tuple[tuple, MarginLevels]] = {}
-        self.last_best: tuple[int | None, int | None, int | None, int | None] = (
-            None,
-            None,
-            None,
-            None,
-        )
+        self._account_cache = {}
+        self._margin_cache = {}
+        self.last_best = (None, None, None, None)
         collateral.create_market_accounts(config.id, config.asset)
 
     def _next_trade_id(self) -> str:
-        return self.ids.next()  # type: ignore[attr-defined]
+        return self.ids.next()
 
     # ---- state ------------------------------------------------------------------------------
 
@@ -132,7 +133,7 @@ class MarketLifecycle:
             self.bus.publish(EventType.AUCTION, self.auction.snapshot())
 
     def minimum_auction_duration(self) -> int:
-        seconds = self.netparams.get_duration_seconds("market.auction.minimumDuration")  # type: ignore[attr-defined]
+        seconds = self.netparams.get_duration_seconds("market.auction.minimumDuration")
         return int(seconds)
 
     def market_update(self) -> MarketUpdate:
@@ -142,7 +143,7 @@ class MarketLifecycle:
             self.trading_mode,
             self.config,
             self.fee_factors.liquidity,
-            self.clock.now,  # type: ignore[attr-defined]
+            self.clock.now,
         )
 
     def publish_market_update(self) -> None:
@@ -151,7 +152,7 @@ class MarketLifecycle:
     def start_opening_auction(self) -> None:
         self.state = MarketState.PENDING
         self.trading_mode = TradingMode.OPENING_AUCTION
-        self.auction.start_opening(self.clock.now)  # type: ignore[attr-defined]
+        self.auction.start_opening(self.clock.now)
         self.enter_auction()
         self.publish_market_update()
 
@@ -162,7 +163,7 @@ class MarketLifecycle:
         order.price = 0
         order.original_price = 0
         self.orders.pop(order.id, None)
-        self.pegged_orders[order.id] = order
+        self.pegged_orders.park(order)
 
     def pegged_price(self, order: Order) -> int | None:
         """The price a pegged order would take now, or None when it cannot be priced."""
@@ -170,6 +171,7 @@ class MarketLifecycle:
             return None
         reference = order.pegged.reference
         bid, ask = self.book.best_static_bid, self.book.best_static_ask
+        price: int | None
         if reference == PeggedReference.MID:
             if bid is None or ask is None:
                 return None
@@ -219,24 +221,22 @@ class MarketLifecycle:
             self.last_best = best
             self._reprice_all_pegged()
         if moved or updates:
-            self.update_liquidity_orders()  # type: ignore[attr-defined]
+            self.update_liquidity_orders()
 
     def _parked_can_deploy(self) -> bool:
-        return any(self.pegged_price(o) is not None for o in self.pegged_orders.values())
+        return any(self.pegged_price(o) is not None for o in self.pegged_orders.parked())
 
     def _reprice_all_pegged(self) -> None:
         """Reprice every pegged order, resubmit those with a price, then settle margins:
         a party that cannot reach maintenance loses its resubmitted pegged orders
         (Vega's repriceAllSpecialOrders)."""
-        live = [o for o in self.orders.values() if o.pegged is not None]
-        parked = list(self.pegged_orders.values())
         to_submit: list[Order] = []
-        for order in sorted(live + parked, key=lambda o: o.sequence):
+        for order in self.pegged_orders.all():
             new_price = self.pegged_price(order)
             if order.status == OrderStatus.PARKED:
                 if new_price is None:
                     continue
-                del self.pegged_orders[order.id]
+                self.pegged_orders.unpark(order.id)
                 order.price, order.original_price = new_price, new_price // self.config.price_factor
                 to_submit.append(order)
                 continue
@@ -246,7 +246,7 @@ class MarketLifecycle:
             self.positions.unregister_order(order)
             if new_price is None:
                 self.park(order)
-                self.publish_order(order)  # type: ignore[attr-defined]
+                self.publish_order(order)
                 continue
             order.price, order.original_price = new_price, new_price // self.config.price_factor
             to_submit.append(order)
@@ -259,11 +259,12 @@ class MarketLifecycle:
         order.status = OrderStatus.ACTIVE
         trades = self.book.simulate(order)
         if trades:
-            self.apply_fees(trades)  # type: ignore[attr-defined]
-        result = self.book.submit(order, self.clock.now)  # type: ignore[attr-defined]
+            self.apply_fees(trades)
+        result = self.book.submit(order, self.clock.now)
         self.orders[order.id] = order
-        self.publish_order(order)  # type: ignore[attr-defined]
-        self.handle_confirmation(result)  # type: ignore[attr-defined]
+        self.pegged_orders.add(order)
+        self.publish_order(order)
+        self.handle_confirmation(result)
 
     def _cancel_pegged_of_distressed(self, resubmitted: list[Order]) -> None:
         parties = list(dict.fromkeys(o.party for o in resubmitted))
@@ -276,14 +277,14 @@ class MarketLifecycle:
                 continue
             for order in resubmitted:
                 if order.party == party and order.status == OrderStatus.ACTIVE:
-                    self.remove_order(order, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
+                    self.remove_order(order, OrderStatus.CANCELLED)
             self.release_margin_excess(party)
 
     # ---- monitoring adapters -------------------------------------------------------------------
 
     def price_monitor_check(self, trades: list[Trade], persistent: bool) -> bool:
         """True when a non-persistent order must be refused; may start a price auction."""
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         return self.price_monitor.check_price(
             self.auction, [(t.price, t.size) for t in trades], persistent, now
         )
@@ -294,11 +295,11 @@ class MarketLifecycle:
             self.bus.publish(EventType.AUCTION, event)
 
     def record_open_interest(self) -> None:
-        self.target_stake.record_open_interest(self.positions.open_interest(), self.clock.now)  # type: ignore[attr-defined]
+        self.target_stake.record_open_interest(self.positions.open_interest(), self.clock.now)
 
     def current_target_stake(self) -> int:
         """Target stake as market data reports it: theoretical while in auction."""
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         if self.auction.in_auction:
             return self.theoretical_target_stake(self.indicative_trade_list())
         return self.target_stake.target_stake(self.mark_price, self.risk_factors, now)
@@ -307,7 +308,7 @@ class MarketLifecycle:
         return self.target_stake.theoretical_target_stake(
             self.reference_price(),
             self.risk_factors,
-            self.clock.now,  # type: ignore[attr-defined]
+            self.clock.now,
             self.positions.open_interest_given_trades(trades),
         )
 
@@ -327,7 +328,7 @@ class MarketLifecycle:
         return self.book.indicative_trades(price, volume, side)
 
     def check_liquidity(self, trades: list[Trade] | None, persistent: bool = True) -> bool:
-        self.top_up_bonds()  # type: ignore[attr-defined]
+        self.top_up_bonds()
         in_auction = self.auction.in_auction
         bid_volume = ask_volume = 0
         if not in_auction or self.book.bid_and_ask_present_after_auction():
@@ -337,7 +338,7 @@ class MarketLifecycle:
         self.liquidity_monitor.min_duration = self.minimum_auction_duration()
         return self.liquidity_monitor.check(
             self.auction,
-            self.clock.now,  # type: ignore[attr-defined]
+            self.clock.now,
             supplied_stake=self.supplied_stake,
             target_stake=target,
             best_static_bid_volume=bid_volume,
@@ -354,26 +355,25 @@ class MarketLifecycle:
             return True
         if now >= self.next_factor_update:  # Vega's state variables tick before the market
             self.price_monitor.compute_factors()
-            delay = self.netparams.get_duration_seconds("network.floatingPointUpdates.delay")  # type: ignore[attr-defined]
+            delay = self.netparams.get_duration_seconds("network.floatingPointUpdates.delay")
             self.next_factor_update = now + int(delay * NANOS_PER_SECOND)
         if self.can_trade:
             self.remove_expired_orders(now)
-            self.expire_stop_orders(now)  # type: ignore[attr-defined]
+            self.expire_stop_orders(now)
         self.price_monitor.on_time_update(now)
         if self.state in (MarketState.PROPOSED, MarketState.TRADING_TERMINATED):
             return False
-        self.liquidity_tick_start(now)  # type: ignore[attr-defined]
+        self.liquidity_tick_start(now)
         self.check_auction(now)
-        self.liquidity_tick_end(now)  # type: ignore[attr-defined]
+        self.liquidity_tick_end(now)
         return self.closed
 
     def remove_expired_orders(self, now: int) -> None:
-        expired = [o for o in self.expiring.values() if 0 < o.expires_at <= now]
+        expired = self.expiring.expire(now)
         if not expired:
             return
-        expired.sort(key=lambda o: (o.expires_at, o.sequence))
         for order in expired:
-            self.remove_order(order, OrderStatus.EXPIRED)  # type: ignore[attr-defined]
+            self.remove_order(order, OrderStatus.EXPIRED)
         if not self.auction.in_auction:
             self.check_reference_moves()
 
@@ -403,7 +403,7 @@ class MarketLifecycle:
             if not self.book.can_uncross():
                 return
             self.leave_auction(now)
-            self.trigger_stop_orders()  # type: ignore[attr-defined]
+            self.trigger_stop_orders()
             return
         is_price = auction.is_price_auction or auction.is_price_extension
         uncrossing = self.indicative_trade_list()  # liquidity is judged as if they happened
@@ -418,7 +418,7 @@ class MarketLifecycle:
             end = False
         if end:
             self.leave_auction(now)
-            self.trigger_stop_orders()  # type: ignore[attr-defined]
+            self.trigger_stop_orders()
 
     def indicative_trades(self) -> list[tuple[int, int]]:
         price, volume, _ = self.book.indicative_price_and_volume()
@@ -426,18 +426,16 @@ class MarketLifecycle:
 
     def enter_auction(self) -> None:
         to_cancel = self.book.enter_auction()
-        self.auction.auction_started(self.clock.now)  # type: ignore[attr-defined]
+        self.auction.auction_started(self.clock.now)
         for order in to_cancel:
-            self.remove_order(order, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
-        for order in sorted(
-            (o for o in self.orders.values() if o.pegged is not None), key=lambda o: o.sequence
-        ):
+            self.remove_order(order, OrderStatus.CANCELLED)
+        for order in self.pegged_orders.live():
             self.book.cancel(order.id)
             self.positions.unregister_order(order)
             self.park(order)
-            self.publish_order(order)  # type: ignore[attr-defined]
+            self.publish_order(order)
             self.release_margin_excess(order.party)
-        self.undeploy_liquidity_orders()  # type: ignore[attr-defined]
+        self.undeploy_liquidity_orders()
         self.bus.publish(EventType.AUCTION, self.auction.snapshot())
         if self.auction.in_auction and not self.auction.is_opening:
             self.state = MarketState.SUSPENDED
@@ -447,13 +445,13 @@ class MarketLifecycle:
     def leave_auction(self, now: int) -> None:
         results, to_cancel = self.book.leave_auction(now)
         for result in results:
-            self.apply_fees(result.trades)  # type: ignore[attr-defined]
-            self.handle_confirmation(result)  # type: ignore[attr-defined]
+            self.apply_fees(result.trades)
+            self.handle_confirmation(result)
             if result.order.remaining == 0:
                 result.order.status = OrderStatus.FILLED
-            self.publish_order(result.order)  # type: ignore[attr-defined]
+            self.publish_order(result.order)
         for order in to_cancel:
-            self.remove_order(order, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
+            self.remove_order(order, OrderStatus.CANCELLED)
         was_opening = self.auction.is_opening
         left_event = self.auction.left(now)
         previous_mark = self.mark_price
@@ -472,17 +470,17 @@ class MarketLifecycle:
                 self.trading_mode = TradingMode.CONTINUOUS
                 self.publish_market_update()
             self.price_monitor.compute_factors()  # Vega recomputes bounds when an auction ends
-            self.liquidity_auction_left(was_opening, now)  # type: ignore[attr-defined]
+            self.liquidity_auction_left(was_opening, now)
         else:
             self.mark_price = previous_mark
 
     def mtm_interval(self) -> int:
-        seconds = self.netparams.get_duration_seconds("network.markPriceUpdateMaximumFrequency")  # type: ignore[attr-defined]
+        seconds = self.netparams.get_duration_seconds("network.markPriceUpdateMaximumFrequency")
         return int(seconds * NANOS_PER_SECOND)
 
     def block_end(self) -> None:
         """Vega's BlockEnd: a new mark price and mark-to-market when due."""
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         has_traded = self.settlement.has_traded
         mark = self.last_traded_price
         if not has_traded and self.mark_price:
@@ -495,7 +493,7 @@ class MarketLifecycle:
             closed = self.positions.closed_positions()
             for position in closed:
                 self.clear_margin(position.party)
-                self.cancel_stop_orders(position.party)  # type: ignore[attr-defined]
+                self.cancel_stop_orders(position.party)
             self.last_traded_price = mark
         for position in list(self.positions.positions.values()):
             if position.closed:
@@ -567,7 +565,7 @@ class MarketLifecycle:
                 levels.search,
                 levels.initial,
                 levels.release,
-                self.clock.now,  # type: ignore[attr-defined]
+                self.clock.now,
             ),
         )
 
@@ -609,7 +607,7 @@ class MarketLifecycle:
         if margin.balance >= levels.initial:
             return True
         continuous = not self.auction.in_auction
-        pending = self.liquidity.is_pending(order.party)  # type: ignore[attr-defined]
+        pending = self.liquidity.is_pending(order.party)
         needs_bond = bond is not None and margin.balance + general.balance < levels.initial
         if continuous and needs_bond and pending:
             return False
@@ -621,7 +619,7 @@ class MarketLifecycle:
         sources = [general] if bond is None else [general, bond]
         self.collateral.move(sources, [margin], wanted, TransferType.MARGIN_LOW)
         if continuous and shortfall > 0 and not pending:
-            self.apply_bond_penalty(order.party, shortfall)  # type: ignore[attr-defined]
+            self.apply_bond_penalty(order.party, shortfall)
         return True
 
     def recheck_margins(self, parties: list[str] | None = None) -> None:
@@ -688,7 +686,7 @@ class MarketLifecycle:
             mark,
             positions,
             self.clock.now,
-            with_events=self.bus.listened,  # type: ignore[attr-defined]
+            with_events=self.bus.listened,
         )
         for event in settle_events:
             self.bus.publish(EventType.SETTLE_POSITION, event)
@@ -729,7 +727,7 @@ class MarketLifecycle:
                         transfer.party,
                         market,
                         transfer.amount - moved.moved,  # uncollected: credited back to its PnL
-                        self.clock.now,  # type: ignore[attr-defined]
+                        self.clock.now,
                     ),
                 )
         collected = settlement.balance
@@ -777,7 +775,7 @@ class MarketLifecycle:
         for transfer, loss in losses:
             self.bus.publish(
                 EventType.LOSS_SOCIALIZATION,
-                LossSocialization(transfer.party, self.config.id, -loss, self.clock.now),  # type: ignore[attr-defined]
+                LossSocialization(transfer.party, self.config.id, -loss, self.clock.now),
             )
 
     def _margins_after_settlement(self) -> list[MarketPosition]:
@@ -797,14 +795,14 @@ class MarketLifecycle:
             for order in sorted(
                 (
                     o
-                    for o in list(self.orders.values()) + list(self.pegged_orders.values())
+                    for o in list(self.orders.values()) + self.pegged_orders.parked()
                     if o.party == party
                 ),
                 key=lambda o: o.sequence,
             ):
                 had_orders = True
-                self.remove_order(order, OrderStatus.STOPPED)  # type: ignore[attr-defined]
-        self.cancel_distressed_provisions(parties)  # type: ignore[attr-defined]
+                self.remove_order(order, OrderStatus.STOPPED)
+        self.cancel_distressed_provisions(parties)
         closed = distressed
         if had_orders:
             closed = []
@@ -829,9 +827,9 @@ class MarketLifecycle:
     def _network_close_out(
         self, closed: list[MarketPosition], network_size: int, held: dict[str, int]
     ) -> None:
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         network_order = Order(
-            id=self.ids.next(),  # type: ignore[attr-defined]
+            id=self.ids.next(),
             market_id=self.config.id,
             party=NETWORK_PARTY,
             side=Side.BUY if network_size < 0 else Side.SELL,
@@ -849,18 +847,19 @@ class MarketLifecycle:
             if newly:
                 self.bus.publish(EventType.DISTRESSED_POSITIONS, (self.config.id, newly))
             return
-        self.publish_order(network_order)  # type: ignore[attr-defined]
+        self.publish_order(network_order)
         for passive in result.passive:
             passive.updated_at = now
-            self.publish_order(passive)  # type: ignore[attr-defined]
+            self.publish_order(passive)
             if passive.status != OrderStatus.ACTIVE:
                 self.orders.pop(passive.id, None)
-                self.expiring.pop(passive.id, None)
+                self.pegged_orders.remove(passive.id)
+                self.expiring.remove(passive.id)
         sizes = {p.party: p.size for p in closed}
         bill, party_fees = closeout_fees(
-            result.trades, sizes, self.fee_factors, self.config.position_factor
+            result.trades, sizes, self.fee_factors, position_factor(self.config)
         )
-        self.transfer_fees(bill)  # type: ignore[attr-defined]
+        self.transfer_fees(bill)
         for trade, passive in zip(result.trades, result.passive, strict=False):
             trade.type = TradeType.NETWORK_CLOSE_OUT_GOOD
             trade.market_price = trade.price // self.config.price_factor
@@ -875,14 +874,14 @@ class MarketLifecycle:
         self.confirm_mtm(skip_margin=False)
 
     def _zero_out_network(self, closed: list[MarketPosition], price: int, fees: dict) -> None:
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         for position in closed:
             party_side = Side.BUY if position.size < 0 else Side.SELL
             size = abs(position.size)
             network_order = Order(
                 id=self.ids.next(),
                 market_id=self.config.id,
-                party=NETWORK_PARTY,  # type: ignore[attr-defined]
+                party=NETWORK_PARTY,
                 side=party_side.opposite,
                 price=price,
                 size=size,
@@ -897,7 +896,7 @@ class MarketLifecycle:
             party_order = Order(
                 id=self.ids.next(),
                 market_id=self.config.id,
-                party=position.party,  # type: ignore[attr-defined]
+                party=position.party,
                 side=party_side,
                 price=price,
                 size=size,
@@ -909,8 +908,8 @@ class MarketLifecycle:
                 reference=f"distressed-{position.party}",
                 original_price=price // self.config.price_factor,
             )
-            self.publish_order(party_order)  # type: ignore[attr-defined]
-            self.publish_order(network_order)  # type: ignore[attr-defined]
+            self.publish_order(party_order)
+            self.publish_order(network_order)
             buyer, seller = (
                 (party_order, network_order)
                 if party_side == Side.BUY
@@ -920,7 +919,7 @@ class MarketLifecycle:
                 id=self.ids.next(),
                 market_id=self.config.id,
                 price=price,
-                size=size,  # type: ignore[attr-defined]
+                size=size,
                 buyer=buyer.party,
                 seller=seller.party,
                 aggressor=network_order.side,
@@ -951,7 +950,7 @@ class MarketLifecycle:
                     self.config.id,
                     self.mark_price,
                     held[position.party],
-                    self.clock.now,  # type: ignore[attr-defined]
+                    self.clock.now,
                 ),
             )
         self.settlement.remove_distressed(parties)
@@ -984,7 +983,7 @@ class MarketLifecycle:
                 self.settle()
             return
         for party in list(self.parties):
-            self.cancel_all(party)  # type: ignore[attr-defined]
+            self.cancel_all(party)
         self.state = MarketState.CANCELLED
         self.trading_mode = TradingMode.NO_TRADING
         self.closed = True
@@ -999,7 +998,7 @@ class MarketLifecycle:
         if self.closed or self.settlement_data is None:
             return
         transfers, _ = self.settlement.final_settlement(
-            self.settlement_data, self.config.position_factor
+            self.settlement_data, position_factor(self.config)
         )
         market = self.config.id
         settlement = self.collateral.get(market, NETWORK, self.asset, AccountType.SETTLEMENT)
@@ -1019,12 +1018,12 @@ class MarketLifecycle:
         for transfer in wins:
             _, margin, _ = self._accounts(transfer.party)
             self.collateral.move([settlement], [margin], transfer.amount, TransferType.WIN)
-        self.distribute_liquidity_fees()  # type: ignore[attr-defined]
+        self.distribute_liquidity_fees()
         for order in sorted(
-            list(self.orders.values()) + list(self.pegged_orders.values()), key=lambda o: o.sequence
+            list(self.orders.values()) + self.pegged_orders.parked(), key=lambda o: o.sequence
         ):
-            self.remove_order(order, OrderStatus.STOPPED)  # type: ignore[attr-defined]
-        self.stop_all_provisions()  # type: ignore[attr-defined]
+            self.remove_order(order, OrderStatus.STOPPED)
+        self.stop_all_provisions()
         for party in sorted(self.parties):
             general, margin, bond = self._accounts(party)
             for account in (margin, bond):
@@ -1033,8 +1032,8 @@ class MarketLifecycle:
                     self.collateral.move([account], [general], account.balance, kind)
         # Vega's clearRemainingLPFees: what the fee accounts still hold, then the settlement
         # account's remainder, goes to the market's insurance pool.
-        for kind in (AccountType.FEES_LIQUIDITY, AccountType.FEES_MAKER):
-            fees = self.collateral.find(market, NETWORK, self.asset, kind)
+        for fee_account in (AccountType.FEES_LIQUIDITY, AccountType.FEES_MAKER):
+            fees = self.collateral.find(market, NETWORK, self.asset, fee_account)
             if fees is not None and fees.balance:
                 self.collateral.move([fees], [insurance], fees.balance, TransferType.CLEAR_ACCOUNT)
         if settlement.balance:
@@ -1061,7 +1060,7 @@ class MarketLifecycle:
         if in_auction:
             price, volume, _ = book.indicative_price_and_volume()
             indicative_price, indicative_volume = market_price(price), volume
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         # As Vega: bounds floored to market precision, the minimum then raised by one when the
         # market has fewer decimals than its asset; the reference price floored likewise.
         bump = 1 if factor != 1 else 0
@@ -1105,10 +1104,10 @@ class MarketLifecycle:
             extension_trigger=self.auction.extension_trigger,
             target_stake=self.current_target_stake(),
             supplied_stake=self.supplied_stake,
-            market_value_proxy=int(self.market_value_proxy),  # type: ignore[attr-defined]
+            market_value_proxy=int(self.market_value_proxy),
             market_state=self.state,
             price_monitoring_bounds=bounds,
-            liquidity_provider_fee_shares=self.lp_fee_shares(),  # type: ignore[attr-defined]
+            liquidity_provider_fee_shares=self.lp_fee_shares(),
         )
 
     def set_fee_factors(self, factors: FeeFactors) -> None:
@@ -1128,7 +1127,7 @@ class MarketLifecycle:
             monitor = PriceMonitor(
                 triggers=config.price_monitoring,
                 risk_model=config.risk_model,
-                price_range=price_range,
+                price_range=_price_range,
                 min_duration=self.minimum_auction_duration,
             )
             old = self.price_monitor
@@ -1138,3 +1137,11 @@ class MarketLifecycle:
         self.target_stake.parameters = config.liquidity_monitoring.target_stake
         self.liquidity_monitor.parameters = config.liquidity_monitoring
         self.publish_market_update()
+
+
+def _price_range(
+    model: object, price: Decimal, horizon_years: Decimal, probability: Decimal
+) -> tuple[Decimal, Decimal]:
+    """`PriceMonitor` holds its risk model as `object`; a market's is always a `RiskModel`."""
+    assert isinstance(model, RiskModel)
+    return price_range(model, price, horizon_years, probability)

@@ -13,15 +13,18 @@ per party in party order.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 
+from devops.engine.collateral import Collateral
 from devops.engine.commands import (
     LiquidityProvisionAmendment,
     LiquidityProvisionSubmission,
 )
+from devops.engine.events.bus import EventBus
 from devops.engine.events.payloads import LPFeeShare
+from devops.engine.execution.market_base import Clock, MarketBase, position_factor
 from devops.engine.liquidity.equity_shares import EquityShares, FeeSplitter
 from devops.engine.liquidity.provision import (
     LiquidityEngine,
@@ -31,10 +34,12 @@ from devops.engine.liquidity.provision import (
     adjust_price,
     lp_price_range,
 )
+from devops.engine.netparams.params import NetworkParameters, parse_duration
 from devops.engine.positions import MarketPosition
 from devops.engine.types import (
     NANOS_PER_SECOND,
     AccountType,
+    MarketConfig,
     MarketState,
     Order,
     OrderError,
@@ -46,9 +51,6 @@ from devops.engine.types import (
 )
 from devops.engine.vega_decimal import decimal_div
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms)")
-_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
-
 ERR_NOT_ALLOWED = "commitment submission not allowed"
 ERR_NOT_PROVIDER = "party is not a liquidity provider"
 ERR_NOT_ENOUGH_STAKE = "commitment submission rejected, not enough stake"
@@ -56,30 +58,39 @@ ERR_TOO_LOW = "commitment amount is too low"
 ERR_BOND = "not enough collateral to cover the commitment"
 
 
-class MarketLiquidity:
-    """Mixin for `Market`: relies on the market's book, positions, collateral and margins."""
+class MarketLiquidity(MarketBase):
+    """Part of `Market`: relies on the market's book, positions, collateral and margins."""
 
-    def __init__(self, config: object, **kwargs: object) -> None:
-        super().__init__(config, **kwargs)  # type: ignore[call-arg]
-        market = self.config  # type: ignore[attr-defined]
+    def __init__(
+        self,
+        config: MarketConfig,
+        *,
+        bus: EventBus,
+        collateral: Collateral,
+        clock: Clock,
+        netparams: NetworkParameters,
+    ) -> None:
+        super().__init__(config, bus=bus, collateral=collateral, clock=clock, netparams=netparams)
+        market = self.config
         self.liquidity = LiquidityEngine(
             market.id,
-            bus=self.bus,  # type: ignore[attr-defined]
-            clock=self.clock,  # type: ignore[attr-defined]
+            bus=self.bus,
+            clock=self.clock,
             price_factor=market.price_factor,
-            position_factor=market.position_factor,
+            position_factor=position_factor(market),
         )
         self.equity_shares = EquityShares()
         self.fee_splitter = FeeSplitter()
         self.market_value_proxy = Decimal(0)
         self.asset_quantum = 1
-        self._last_fee_distribution: int | None = None
+        self._last_fee_distribution = None
         self._next_probability_update = 0
 
     # ---- network parameters -------------------------------------------------------------------
 
     def _param(self, name: str, default: str) -> str:
-        netparams = self.netparams  # type: ignore[attr-defined]
+        """A parameter's text, else `default`: stand-in hosts in tests bring no parameters."""
+        netparams = self.netparams
         for getter in ("get_str", "get"):
             method = getattr(netparams, getter, None)
             if method is None:
@@ -93,14 +104,13 @@ class MarketLiquidity:
         return default
 
     def _param_seconds(self, name: str, default: str) -> float:
-        method = getattr(self.netparams, "get_duration_seconds", None)  # type: ignore[attr-defined]
+        method = getattr(self.netparams, "get_duration_seconds", None)
         if method is not None:
             try:
                 return float(method(name))
             except (KeyError, ValueError, TypeError):
                 pass
-        text = self._param(name, default)
-        return sum(float(n) * _UNITS[u] for n, u in _DURATION.findall(text))
+        return float(parse_duration(self._param(name, default)))
 
     def _refresh_liquidity_params(self) -> None:
         self.liquidity.params = LiquidityParameters(
@@ -131,19 +141,20 @@ class MarketLiquidity:
     # ---- prices -------------------------------------------------------------------------------
 
     def lp_price_bounds(self) -> tuple[int, int] | None:
-        bid, ask = self.book.best_static_bid, self.book.best_static_ask  # type: ignore[attr-defined]
+        bid, ask = self.book.best_static_bid, self.book.best_static_ask
         if bid is None or ask is None:
             return None
-        config = self.config  # type: ignore[attr-defined]
+        config = self.config
         return lp_price_range(bid, ask, config.lp_price_range, config.price_factor)
 
     def reprice_liquidity_order(
         self, side: Side, reference: PeggedReference, offset: int
     ) -> int | None:
-        if self.auction.in_auction:  # type: ignore[attr-defined]
+        if self.auction.in_auction:
             return None
-        bid, ask = self.book.best_static_bid, self.book.best_static_ask  # type: ignore[attr-defined]
-        factor = self.config.price_factor  # type: ignore[attr-defined]
+        bid, ask = self.book.best_static_bid, self.book.best_static_ask
+        factor = self.config.price_factor
+        price: int | None
         if reference == PeggedReference.MID:
             if bid is None or ask is None:
                 return None
@@ -160,44 +171,44 @@ class MarketLiquidity:
     def _book_lp_orders(self, party: str) -> list[Order]:
         return [
             o
-            for o in self.orders.values()  # type: ignore[attr-defined]
+            for o in self.orders.values()
             if o.party == party and o.liquidity_provision_id and o.remaining > 0
         ]
 
     def _party_orders(self, party: str) -> list[Order]:
-        return [o for o in self.orders.values() if o.party == party]  # type: ignore[attr-defined]
+        return [o for o in self.orders.values() if o.party == party]
 
     def _all_lp_orders(self) -> list[Order]:
-        orders = [o for o in self.orders.values() if o.liquidity_provision_id]  # type: ignore[attr-defined]
+        orders = [o for o in self.orders.values() if o.liquidity_provision_id]
         return sorted(orders, key=lambda o: o.id)
 
     def _take_lp_order_off_book(self, order: Order) -> None:
-        if self.book.get_order(order.id) is not None:  # type: ignore[attr-defined]
-            self.book.cancel(order.id)  # type: ignore[attr-defined]
-            self.positions.unregister_order(order)  # type: ignore[attr-defined]
-        self.orders.pop(order.id, None)  # type: ignore[attr-defined]
+        if self.book.get_order(order.id) is not None:
+            self.book.cancel(order.id)
+            self.positions.unregister_order(order)
+        self.orders.pop(order.id, None)
         order.status = OrderStatus.CANCELLED
 
     def _put_lp_order_on_book(self, order: Order, publish: bool) -> None:
         order.status = OrderStatus.ACTIVE
         order.version = 1
-        order.updated_at = self.clock.now  # type: ignore[attr-defined]
-        self.positions.register_order(order)  # type: ignore[attr-defined]
-        result = self.book.submit(order, self.clock.now)  # type: ignore[attr-defined]
+        order.updated_at = self.clock.now
+        self.positions.register_order(order)
+        result = self.book.submit(order, self.clock.now)
         live = order.status in (OrderStatus.ACTIVE, OrderStatus.PARTIALLY_FILLED)
         if order.remaining > 0 and live:
-            self.orders[order.id] = order  # type: ignore[attr-defined]
+            self.orders[order.id] = order
         elif order.remaining > 0:
-            self.positions.unregister_order(order)  # type: ignore[attr-defined]
+            self.positions.unregister_order(order)
         if publish:
-            self.publish_order(order)  # type: ignore[attr-defined]
+            self.publish_order(order)
         if result.trades:
-            self.handle_confirmation(result)  # type: ignore[attr-defined]
+            self.handle_confirmation(result)
 
     # ---- commands ---------------------------------------------------------------------------
 
     def _can_commit(self) -> bool:
-        return self.can_trade or self.state == MarketState.PROPOSED  # type: ignore[attr-defined]
+        return self.can_trade or self.state == MarketState.PROPOSED
 
     def _min_stake_error(self, amount: int) -> str | None:
         multiple = Decimal(self._param("market.liquidityProvision.minLpStakeQuantumMultiple", "1"))
@@ -214,23 +225,23 @@ class MarketLiquidity:
         error = self._min_stake_error(submission.commitment_amount)
         if error:
             return error
-        error = self.liquidity.submit(submission, party, self.ids.next, lp_id)  # type: ignore[attr-defined]
+        error = self.liquidity.submit(submission, party, self.ids.next, lp_id)
         if error:
             return error
-        self.parties.setdefault(party, None)  # type: ignore[attr-defined]
-        market, asset = self.config.id, self.asset  # type: ignore[attr-defined]
-        bond = self.collateral.bond(party, market, asset)  # type: ignore[attr-defined]
-        self.collateral.margin(party, market, asset)  # type: ignore[attr-defined]
-        general = self.collateral.general(party, asset)  # type: ignore[attr-defined]
+        self.parties.setdefault(party, None)
+        market, asset = self.config.id, self.asset
+        bond = self.collateral.bond(party, market, asset)
+        self.collateral.margin(party, market, asset)
+        general = self.collateral.general(party, asset)
         amount = submission.commitment_amount - bond.balance
         if amount > 0 and general.balance < amount:
             self.liquidity.stop(party, ProvisionStatus.REJECTED, set())
             return ERR_BOND
         if amount > 0:
-            self.collateral.move([general], [bond], amount, TransferType.BOND_LOW)  # type: ignore[attr-defined]
+            self.collateral.move([general], [bond], amount, TransferType.BOND_LOW)
         elif amount < 0:
-            self.collateral.move([bond], [general], -amount, TransferType.BOND_HIGH)  # type: ignore[attr-defined]
-        bounds = None if self.auction.in_auction else self.lp_price_bounds()  # type: ignore[attr-defined]
+            self.collateral.move([bond], [general], -amount, TransferType.BOND_HIGH)
+        bounds = None if self.auction.in_auction else self.lp_price_bounds()
         if bounds is not None:
             creates, _ = self.liquidity.update_party(
                 party,
@@ -243,10 +254,10 @@ class MarketLiquidity:
             if not self._create_initial_lp_orders(party, creates):
                 self.liquidity.stop(party, ProvisionStatus.REJECTED, set())
                 if amount > 0:
-                    self.collateral.move([bond], [general], amount, TransferType.BOND_HIGH)  # type: ignore[attr-defined]
+                    self.collateral.move([bond], [general], amount, TransferType.BOND_HIGH)
                 return "margin check failed"
             self.liquidity.pending.discard(party)
-        elif self.auction.in_auction and self._static_prices() is not None:  # type: ignore[attr-defined]
+        elif self.auction.in_auction and self._static_prices() is not None:
             # Vega prices the valid LP range from the static book even in auction; its
             # orders cannot be priced there, so none are created and none can fail
             self.liquidity.pending.discard(party)
@@ -256,35 +267,35 @@ class MarketLiquidity:
     def _create_initial_lp_orders(self, party: str, orders: list[Order]) -> bool:
         if not orders:
             return True
-        margin = self.collateral.margin(party, self.config.id, self.asset)  # type: ignore[attr-defined]
+        margin = self.collateral.margin(party, self.config.id, self.asset)
         initial_margin = margin.balance
         placed: list[Order] = []
         for order in orders:
-            self.sequence += 1  # type: ignore[attr-defined]
-            order.sequence = self.sequence  # type: ignore[attr-defined]
-            self.positions.register_order(order)  # type: ignore[attr-defined]
-            if not self.check_margin_for_order(order):  # type: ignore[attr-defined]
-                self.positions.unregister_order(order)  # type: ignore[attr-defined]
+            self.sequence += 1
+            order.sequence = self.sequence
+            self.positions.register_order(order)
+            if not self.check_margin_for_order(order):
+                self.positions.unregister_order(order)
                 for done in placed:
-                    self.remove_order(done, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
+                    self.remove_order(done, OrderStatus.CANCELLED)
                 self._roll_back_margin(party, initial_margin)
                 for other in orders:
                     if other is not order and other not in placed:
                         other.status = OrderStatus.REJECTED
                         other.reason = OrderError.MARGIN_CHECK_FAILED
-                        self.publish_order(other)  # type: ignore[attr-defined]
+                        self.publish_order(other)
                 return False
-            self.positions.unregister_order(order)  # type: ignore[attr-defined]
+            self.positions.unregister_order(order)
             self._put_lp_order_on_book(order, publish=True)
             placed.append(order)
         return True
 
     def _roll_back_margin(self, party: str, initial_margin: int) -> None:
-        margin = self.collateral.margin(party, self.config.id, self.asset)  # type: ignore[attr-defined]
+        margin = self.collateral.margin(party, self.config.id, self.asset)
         if margin.balance > initial_margin:
-            general = self.collateral.general(party, self.asset)  # type: ignore[attr-defined]
+            general = self.collateral.general(party, self.asset)
             excess = margin.balance - initial_margin
-            self.collateral.move([margin], [general], excess, TransferType.MARGIN_HIGH)  # type: ignore[attr-defined]
+            self.collateral.move([margin], [general], excess, TransferType.MARGIN_HIGH)
 
     def _after_commitment_change(self, party: str, commitment: int | None) -> None:
         self.update_market_value_proxy()
@@ -318,34 +329,34 @@ class MarketLiquidity:
         )
         new_commitment = amendment.commitment_amount or 0
         if new_commitment < provision.commitment_amount:
-            supplied, target = self.supplied_stake, self.current_target_stake()  # type: ignore[attr-defined]
+            supplied, target = self.supplied_stake, self.current_target_stake()
             decrease = provision.commitment_amount - new_commitment
             if target >= supplied or supplied - target < decrease:
                 return ERR_NOT_ENOUGH_STAKE
-        market, asset = self.config.id, self.asset  # type: ignore[attr-defined]
-        bond = self.collateral.bond(party, market, asset)  # type: ignore[attr-defined]
-        general = self.collateral.general(party, asset)  # type: ignore[attr-defined]
+        market, asset = self.config.id, self.asset
+        bond = self.collateral.bond(party, market, asset)
+        general = self.collateral.general(party, asset)
         if general.balance + bond.balance < new_commitment:
             return ERR_NOT_ALLOWED
         delta = new_commitment - bond.balance
         if delta > 0:
-            self.collateral.move([general], [bond], delta, TransferType.BOND_LOW)  # type: ignore[attr-defined]
+            self.collateral.move([general], [bond], delta, TransferType.BOND_LOW)
         elif delta < 0:
-            self.collateral.move([bond], [general], -delta, TransferType.BOND_HIGH)  # type: ignore[attr-defined]
+            self.collateral.move([bond], [general], -delta, TransferType.BOND_HIGH)
         error = self._check_amendment_margin(amendment, party)
         if error:
             if delta > 0:
-                self.collateral.move([bond], [general], delta, TransferType.BOND_HIGH)  # type: ignore[attr-defined]
+                self.collateral.move([bond], [general], delta, TransferType.BOND_HIGH)
             elif delta < 0:
-                self.collateral.move([general], [bond], -delta, TransferType.BOND_LOW)  # type: ignore[attr-defined]
+                self.collateral.move([general], [bond], -delta, TransferType.BOND_LOW)
             return error
         on_book = sorted(self._book_lp_orders(party), key=lambda o: o.id)
-        next_id = self.ids.next  # type: ignore[attr-defined]
+        next_id = self.ids.next
         self.liquidity.amend(amendment, party, next_id, {o.id for o in on_book})
-        if not self.auction.in_auction:  # type: ignore[attr-defined]
+        if not self.auction.in_auction:
             for order in on_book:
-                self.remove_order(order, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
-            self.check_reference_moves(force=True)  # type: ignore[attr-defined]
+                self.remove_order(order, OrderStatus.CANCELLED)
+            self.check_reference_moves(force=True)
         self._after_commitment_change(party, new_commitment)
         return None
 
@@ -353,24 +364,26 @@ class MarketLiquidity:
         self, amendment: LiquidityProvisionAmendment, party: str
     ) -> str | None:
         """Can the party afford the orders the amended shape would deploy now?"""
-        in_auction = self.auction.in_auction  # type: ignore[attr-defined]
-        factor = self.config.price_factor  # type: ignore[attr-defined]
+        in_auction = self.auction.in_auction
+        factor = self.config.price_factor
+        reprice: Callable[[Side, PeggedReference, int], int | None]
         if in_auction:
-            price = self.market_observable(0)  # type: ignore[attr-defined]
+            price = self.market_observable(0)
             if not price:
                 return None
             low, high = factor, 2**255
 
-            def reprice(side: Side, _reference: PeggedReference, offset: int) -> int | None:
+            def at_observable(side: Side, _reference: PeggedReference, offset: int) -> int | None:
                 return adjust_price(side, price, offset, low, high, factor)
 
+            reprice = at_observable
         else:
             bounds = self.lp_price_bounds()
             if bounds is None:
                 return "unable to get the valid LP price range"
             low, high = bounds
             reprice = self.reprice_liquidity_order
-            price = self.mark_price  # type: ignore[attr-defined]
+            price = self.mark_price
         orders = self.liquidity.potential_orders(
             party, amendment, low, high, reprice, self._party_orders(party)
         )
@@ -378,19 +391,19 @@ class MarketLiquidity:
             return orders
         if not orders:
             return None
-        position = self.positions.get(party)  # type: ignore[attr-defined]
+        position = self.positions.get(party)
         trial = position.copy() if position is not None else MarketPosition(party)
         if not in_auction:
             for order in self._book_lp_orders(party):
                 trial.unregister(order)
         for order in orders:
             trial.register(order)
-        levels = self.compute_margins(trial, price, in_auction)  # type: ignore[attr-defined]
-        general, margin, _ = self._accounts(party)  # type: ignore[attr-defined]
+        levels = self.compute_margins(trial, price, in_auction)
+        general, margin, _ = self._accounts(party)
         if margin.balance + general.balance < levels.initial:
             return "margin check failed"
         if in_auction and margin.balance < levels.initial:
-            self.collateral.move(  # type: ignore[attr-defined]
+            self.collateral.move(
                 [general], [margin], levels.initial - margin.balance, TransferType.MARGIN_LOW
             )
         return None
@@ -401,11 +414,11 @@ class MarketLiquidity:
         provision = self.liquidity.provisions.get(party)
         if provision is None:
             return ERR_NOT_PROVIDER
-        supplied, target = self.supplied_stake, self.current_target_stake()  # type: ignore[attr-defined]
+        supplied, target = self.supplied_stake, self.current_target_stake()
         if target >= supplied or supplied - target < provision.commitment_amount:
             return ERR_NOT_ENOUGH_STAKE
         self._cancel_provision(party, distressed=False)
-        self.release_margin_excess(party)  # type: ignore[attr-defined]
+        self.release_margin_excess(party)
         return None
 
     def _cancel_provision(self, party: str, distressed: bool) -> None:
@@ -414,16 +427,16 @@ class MarketLiquidity:
             return
         if not distressed:
             for order in on_book:
-                self.remove_order(order, OrderStatus.CANCELLED)  # type: ignore[attr-defined]
-        market, asset = self.config.id, self.asset  # type: ignore[attr-defined]
-        bond = self.collateral.find(market, party, asset, AccountType.BOND)  # type: ignore[attr-defined]
+                self.remove_order(order, OrderStatus.CANCELLED)
+        market, asset = self.config.id, self.asset
+        bond = self.collateral.find(market, party, asset, AccountType.BOND)
         if bond is not None and bond.balance:
-            general = self.collateral.general(party, asset)  # type: ignore[attr-defined]
-            self.collateral.move([bond], [general], bond.balance, TransferType.BOND_HIGH)  # type: ignore[attr-defined]
+            general = self.collateral.general(party, asset)
+            self.collateral.move([bond], [general], bond.balance, TransferType.BOND_HIGH)
         self.update_liquidity_fee()
         self.equity_shares.set_party_stake(party, None)
         self.equity_shares.shares_except(self.liquidity.inactive_parties())
-        self.check_reference_moves(force=True)  # type: ignore[attr-defined]
+        self.check_reference_moves(force=True)
 
     def cancel_distressed_provisions(self, parties: list[str]) -> None:
         """Close-outs: a distressed LP's commitment ends (its orders are already gone)."""
@@ -435,7 +448,7 @@ class MarketLiquidity:
 
     def update_liquidity_orders(self) -> None:
         """Take every LP order off the book, re-size, put back, then check LP margins."""
-        if self.auction.in_auction or not self.liquidity.provisions:  # type: ignore[attr-defined]
+        if self.auction.in_auction or not self.liquidity.provisions:
             return
         bounds = self.lp_price_bounds()
         if bounds is None:
@@ -459,19 +472,19 @@ class MarketLiquidity:
         cancelled = {oid for c in cancels for oid in c.order_ids}
         created = {o.id for o in creates}
         parties: set[str] = set()
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         for order in previous:
             order.updated_at = now
             if order.id in cancelled:
                 if order.id not in created:
                     order.status = OrderStatus.PARKED
-                    self.publish_order(order)  # type: ignore[attr-defined]
+                    self.publish_order(order)
                 continue
             self._put_lp_order_on_book(order, publish=order.id in created)
             parties.add(order.party)
         for order in creates:
-            self.sequence += 1  # type: ignore[attr-defined]
-            order.sequence = self.sequence  # type: ignore[attr-defined]
+            self.sequence += 1
+            order.sequence = self.sequence
             self._put_lp_order_on_book(order, publish=True)
             parties.add(order.party)
         self._check_lp_margins(sorted(parties))
@@ -479,12 +492,12 @@ class MarketLiquidity:
     def undeploy_liquidity_orders(self) -> None:
         """Auction or no reference price: LP orders leave the book as PARKED."""
         self.liquidity.undeploy_all(self._book_lp_orders)
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         for order in self._all_lp_orders():
             self._take_lp_order_off_book(order)
             order.status = OrderStatus.PARKED
             order.updated_at = now
-            self.publish_order(order)  # type: ignore[attr-defined]
+            self.publish_order(order)
 
     def _check_lp_margins(self, parties: list[str]) -> None:
         """Vega's updateLPOrders margin step: top up from general, then bond with a penalty."""
@@ -493,29 +506,29 @@ class MarketLiquidity:
         initial: dict[str, int] = {}
         any_risk = False
         for party in parties:
-            position = self.positions.get(party)  # type: ignore[attr-defined]
+            position = self.positions.get(party)
             if position is None:
                 continue
-            general, margin, bond = self._accounts(party)  # type: ignore[attr-defined]
+            general, margin, bond = self._accounts(party)
             initial[party] = margin.balance
-            in_auction = self.auction.in_auction and not self.auction.can_leave()  # type: ignore[attr-defined]
-            levels = self.compute_margins(position, self.mark_price, in_auction)  # type: ignore[attr-defined]
+            in_auction = self.auction.in_auction and not self.auction.can_leave()
+            levels = self.compute_margins(position, self.mark_price, in_auction)
             current = margin.balance
             # UpdateMarginsOnSettlement publishes the levels in every case, in band too
-            self._publish_levels(party, levels)  # type: ignore[attr-defined]
+            self._publish_levels(party, levels)
             if levels.search <= current < levels.release:
                 continue
             any_risk = True
             if current >= levels.release:
                 if not in_auction:
-                    self.collateral.move(  # type: ignore[attr-defined]
+                    self.collateral.move(
                         [margin], [general], current - levels.initial, TransferType.MARGIN_HIGH
                     )
                 continue
             wanted = levels.initial - current
             shortfall = wanted - general.balance if bond is not None else 0
             sources = [general] if bond is None else [general, bond]
-            self.collateral.move(sources, [margin], wanted, TransferType.MARGIN_LOW)  # type: ignore[attr-defined]
+            self.collateral.move(sources, [margin], wanted, TransferType.MARGIN_LOW)
             minimum = max(0, levels.maintenance - current)
             if margin.balance < current + minimum:
                 closed.append(party)
@@ -556,54 +569,54 @@ class MarketLiquidity:
             return
         factor = Decimal(self._param("market.liquidity.bondPenaltyParameter", "1"))
         penalty = int((Decimal(shortfall) * factor).to_integral_value(rounding=ROUND_FLOOR))
-        general, margin, bond = self._accounts(party)  # type: ignore[attr-defined]
+        general, margin, bond = self._accounts(party)
         if bond is None or penalty <= 0:
             return
-        insurance = self.collateral.get(  # type: ignore[attr-defined]
+        insurance = self.collateral.get(
             self.config.id,
             "*",
             self.asset,
-            AccountType.INSURANCE,  # type: ignore[attr-defined]
+            AccountType.INSURANCE,
         )
-        self.collateral.move([bond, margin], [insurance], penalty, TransferType.BOND_SLASHING)  # type: ignore[attr-defined]
+        self.collateral.move([bond, margin], [insurance], penalty, TransferType.BOND_SLASHING)
 
     def top_up_bonds(self) -> None:
         """Vega's checkBondBalance: refill bonds below commitment from the general account."""
-        market, asset = self.config.id, self.asset  # type: ignore[attr-defined]
+        market, asset = self.config.id, self.asset
         for provision in self.liquidity.sorted_provisions():
-            bond = self.collateral.find(market, provision.party, asset, AccountType.BOND)  # type: ignore[attr-defined]
+            bond = self.collateral.find(market, provision.party, asset, AccountType.BOND)
             if bond is None or bond.balance >= provision.commitment_amount:
                 continue
-            general = self.collateral.find("", provision.party, asset, AccountType.GENERAL)  # type: ignore[attr-defined]
+            general = self.collateral.find("", provision.party, asset, AccountType.GENERAL)
             if general is None or general.balance == 0:
                 continue
             amount = min(provision.commitment_amount - bond.balance, general.balance)
-            self.collateral.move([general], [bond], amount, TransferType.BOND_LOW)  # type: ignore[attr-defined]
+            self.collateral.move([general], [bond], amount, TransferType.BOND_LOW)
 
     # ---- fees and shares ------------------------------------------------------------------------
 
     def update_liquidity_fee(self) -> None:
-        fee = self.liquidity.fee_for_target(self.current_target_stake())  # type: ignore[attr-defined]
-        if fee != self.fee_factors.liquidity:  # type: ignore[attr-defined]
-            self.fee_factors = replace(self.fee_factors, liquidity=fee)  # type: ignore[attr-defined]
-            self.publish_market_update()  # type: ignore[attr-defined]
+        fee = self.liquidity.fee_for_target(self.current_target_stake())
+        if fee != self.fee_factors.liquidity:
+            self.fee_factors = replace(self.fee_factors, liquidity=fee)
+            self.publish_market_update()
 
     def update_market_value_proxy(self) -> None:
         window = int(self._param_seconds("market.value.windowLength", "168h") * NANOS_PER_SECOND)
         if self.fee_splitter.elapsed > window:
             self.equity_shares.average_trade_value(self.fee_splitter.average_trade_value())
-            self.fee_splitter.start_window(self.clock.now)  # type: ignore[attr-defined]
+            self.fee_splitter.start_window(self.clock.now)
         self.market_value_proxy = self.fee_splitter.market_value_proxy(
             window, self.liquidity.supplied_stake()
         )
 
     def record_traded_value(self, trades: list[Trade]) -> None:
-        factor = self.config.position_factor  # type: ignore[attr-defined]
+        factor = position_factor(self.config)
         self.fee_splitter.add_trade_value(sum(t.price * t.size for t in trades) // factor)
 
     def distribute_liquidity_fees(self) -> None:
-        market, asset = self.config.id, self.asset  # type: ignore[attr-defined]
-        account = self.collateral.get(market, "*", asset, AccountType.FEES_LIQUIDITY)  # type: ignore[attr-defined]
+        market, asset = self.config.id, self.asset
+        account = self.collateral.get(market, "*", asset, AccountType.FEES_LIQUIDITY)
         if account.balance == 0:
             self.liquidity.reset_average_scores()
             return
@@ -614,8 +627,8 @@ class MarketLiquidity:
         balance = Decimal(account.balance)
         for party in sorted(shares):
             amount = int((balance * shares[party]).to_integral_value(rounding=ROUND_FLOOR))
-            general = self.collateral.general(party, asset)  # type: ignore[attr-defined]
-            self.collateral.move(  # type: ignore[attr-defined]
+            general = self.collateral.general(party, asset)
+            self.collateral.move(
                 [account], [general], amount, TransferType.LIQUIDITY_FEE_DISTRIBUTE
             )
 
@@ -634,7 +647,7 @@ class MarketLiquidity:
     # ---- probability of trading and scores ------------------------------------------------------
 
     def _static_prices(self) -> tuple[int, int] | None:
-        bid, ask = self.book.best_static_bid, self.book.best_static_ask  # type: ignore[attr-defined]
+        bid, ask = self.book.best_static_bid, self.book.best_static_ask
         if bid is None or ask is None:
             return None
         return bid, ask
@@ -645,17 +658,17 @@ class MarketLiquidity:
             return
         self._refresh_liquidity_params()
         table = ProbabilityTable.compute(
-            self.config.risk_model,  # type: ignore[attr-defined]
+            self.config.risk_model,
             Decimal(prices[0]),
             Decimal(prices[1]),
             self.liquidity.params.tau_scaling,
         )
         self.liquidity.set_probabilities(table)
         delay = self._param_seconds("network.floatingPointUpdates.delay", "5m")
-        self._next_probability_update = self.clock.now + int(delay * NANOS_PER_SECOND)  # type: ignore[attr-defined]
+        self._next_probability_update = self.clock.now + int(delay * NANOS_PER_SECOND)
 
     def _valid_price_range(self) -> tuple[tuple[int, Decimal], tuple[int, Decimal]]:
-        low, high = self.price_monitor.valid_price_range(self.auction)  # type: ignore[attr-defined]
+        low, high = self.price_monitor.valid_price_range(self.auction)
         unbounded = 2**255
         return low, high if high is not None else (unbounded, Decimal(unbounded))
 
@@ -694,7 +707,7 @@ class MarketLiquidity:
         """OnTick, after the auction check: market value proxy, scores and the fee factor."""
         if (
             self.liquidity.probabilities_ready
-            and not self.auction.in_auction  # type: ignore[attr-defined]
+            and not self.auction.in_auction
             and now >= self._next_probability_update
         ):
             self.update_probabilities()
@@ -704,7 +717,7 @@ class MarketLiquidity:
 
     def liquidity_auction_left(self, was_opening: bool, now: int) -> None:
         """After an auction ended: shares start growing, the fee window opens, PoT updates."""
-        if self.auction.in_auction:  # type: ignore[attr-defined]
+        if self.auction.in_auction:
             return
         if was_opening:
             self.equity_shares.end_opening_auction()

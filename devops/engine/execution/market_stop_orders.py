@@ -15,11 +15,11 @@ from decimal import Decimal
 
 from devops.engine.commands import OrderConfirmation, OrderSubmission
 from devops.engine.events.bus import EventType
+from devops.engine.execution.market_base import MarketBase
 from devops.engine.stop_orders import (
     Direction,
     ExpiryStrategy,
     StopOrder,
-    StopOrderPool,
     StopOrderStatus,
 )
 from devops.engine.types import Side
@@ -45,22 +45,16 @@ class StopOrderSpec:
     expiry_strategy: ExpiryStrategy = ExpiryStrategy.UNSPECIFIED
 
 
-class MarketStopOrders:
-    stop_orders: StopOrderPool
-
-    def _stop_pool(self) -> StopOrderPool:
-        pool = getattr(self, "stop_orders", None)
-        if pool is None:
-            pool = self.stop_orders = StopOrderPool()
-        return pool
+class MarketStopOrders(MarketBase):
+    """Part of `Market`: its stop orders wait in `stop_orders` until triggered or expired."""
 
     def _publish_stop(self, stop: StopOrder) -> None:
-        stop.updated_at = self.clock.now  # type: ignore[attr-defined]
-        self.bus.publish(EventType.STOP_ORDER, copy.copy(stop))  # type: ignore[attr-defined]
+        stop.updated_at = self.clock.now
+        self.bus.publish(EventType.STOP_ORDER, copy.copy(stop))
 
     def _last_traded_market_price(self) -> int | None:
-        price = self.last_traded_price  # type: ignore[attr-defined]
-        return price // self.config.price_factor if price else None  # type: ignore[attr-defined]
+        price = self.last_traded_price
+        return price // self.config.price_factor if price else None
 
     def submit_stop_orders(
         self,
@@ -69,7 +63,7 @@ class MarketStopOrders:
         rises_above: StopOrderSpec | None,
     ) -> StopOrdersResult:
         """Place one stop order or an OCO pair; the error text when Vega would refuse."""
-        now = self.clock.now  # type: ignore[attr-defined]
+        now = self.clock.now
         stops = []
         for spec, direction in (
             (falls_below, Direction.FALLS_BELOW),
@@ -79,9 +73,9 @@ class MarketStopOrders:
                 continue
             stops.append(
                 StopOrder(
-                    id=self.ids.next(),  # type: ignore[attr-defined]
+                    id=self.ids.next(),
                     party=party,
-                    market_id=self.config.id,  # type: ignore[attr-defined]
+                    market_id=self.config.id,
                     submission=spec.submission,
                     direction=direction,
                     price=spec.price,
@@ -99,13 +93,13 @@ class MarketStopOrders:
                 stop.status = StopOrderStatus.REJECTED
                 self._publish_stop(stop)
             return StopOrdersResult(error=error)
-        pool = self._stop_pool()
+        pool = self.stop_orders
         last = self._last_traded_market_price()
         triggered = next(
             (s for s in stops if s.trailing is None and last is not None and s.triggered_by(last)),
             None,
         )
-        if self.auction.in_auction or triggered is None:  # type: ignore[attr-defined]
+        if self.auction.in_auction or triggered is None:
             for stop in stops:
                 pool.add(stop, last)
                 self._publish_stop(stop)
@@ -118,17 +112,17 @@ class MarketStopOrders:
         return StopOrdersResult(confirmation=self._place_stop_order(triggered))
 
     def _stop_order_error(self, party: str, stops: list[StopOrder], now: int) -> str | None:
-        if not self.can_trade:  # type: ignore[attr-defined]
+        if not self.can_trade:
             return "trading not allowed"
         for stop in stops:
             if stop.expires_at and stop.expires_at < now:
                 return "stop order expiry in the past"
             if not stop.submission.reduce_only:
                 return "stop order must be reduce only"
-        limit = self.netparams.get_int("spam.protection.max.stopOrdersPerMarket")  # type: ignore[attr-defined]
-        if self._stop_pool().count_for(party) + len(stops) > limit:
+        limit = self.netparams.get_int("spam.protection.max.stopOrdersPerMarket")
+        if self.stop_orders.count_for(party) + len(stops) > limit:
             return "max stop orders per party reached"
-        position = self.positions.get(party)  # type: ignore[attr-defined]
+        position = self.positions.get(party)
         if position is None:
             return "stop order submission not allowed without existing position"
         potential = position.size - position.sell + position.buy
@@ -140,15 +134,15 @@ class MarketStopOrders:
         return None
 
     def _place_stop_order(self, stop: StopOrder) -> OrderConfirmation:
-        confirmation = self.submit_order(stop.submission, stop.party)  # type: ignore[attr-defined]
+        confirmation = self.submit_order(stop.submission, stop.party)
         stop.order_id = confirmation.order.id
         self._publish_stop(stop)
         return confirmation
 
     def trigger_stop_orders(self) -> None:
         """Submit the stop orders the last traded price has crossed (repeatedly: they trade too)."""
-        pool = getattr(self, "stop_orders", None)
-        if pool is None or not pool.pending or self.auction.in_auction:  # type: ignore[attr-defined]
+        pool = self.stop_orders
+        if not pool.pending or self.auction.in_auction:
             return
         last = self._last_traded_market_price()
         if last is None:
@@ -165,15 +159,12 @@ class MarketStopOrders:
             self._place_stop_order(stop)
 
     def expire_stop_orders(self, now: int) -> None:
-        pool = getattr(self, "stop_orders", None)
-        if pool is None:
-            return
-        for stop in pool.expired(now):
+        for stop in self.stop_orders.expired(now):
             stop.status = StopOrderStatus.EXPIRED
             submit = (
                 stop.expiry_strategy == ExpiryStrategy.SUBMIT
                 and not stop.oco_link
-                and not self.auction.in_auction  # type: ignore[attr-defined]
+                and not self.auction.in_auction
             )
             if submit:
                 self._place_stop_order(stop)
@@ -181,9 +172,7 @@ class MarketStopOrders:
                 self._publish_stop(stop)
 
     def cancel_stop_orders(self, party: str, stop_id: str = "") -> list[StopOrder]:
-        pool = getattr(self, "stop_orders", None)
-        if pool is None:
-            return []
+        pool = self.stop_orders
         cancelled = [s for s in pool.of_party(party) if not stop_id or s.id == stop_id]
         for stop in cancelled:
             pool.remove(stop.id)
@@ -193,9 +182,9 @@ class MarketStopOrders:
 
     def cancel_stop_order(self, party: str, stop_id: str) -> str | None:
         """Cancel one stop order and its OCO sibling; Vega's error text when it cannot."""
-        if not self.can_trade:  # type: ignore[attr-defined]
+        if not self.can_trade:
             return "trading not allowed"
-        pool = self._stop_pool()
+        pool = self.stop_orders
         stop = next((s for s in pool.of_party(party) if s.id == stop_id), None)
         if stop is None:
             return "stop order not found"

@@ -1,0 +1,1 @@
+"""Bookkeeping a market delegates, as Vega core's `execution/common`."""
