@@ -178,7 +178,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     write("")
     write("Vega integration features on the embedded engine")
     write(f"{'topic':<24}{'passed':>8}{'xfailed':>9}{'failed':>8}{'total':>7}{'pass %':>8}")
-    totals = defaultdict(int)
+    totals: defaultdict[str, int] = defaultdict(int)
     for topic in sorted(tally.counts):
         counts = tally.counts[topic]
         total = sum(counts.values())

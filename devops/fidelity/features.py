@@ -46,7 +46,7 @@ def _steps(raw_steps: list[dict], substitutions: dict[str, str]) -> list[Step]:
 
     steps = []
     for raw in raw_steps:
-        table = ()
+        table: tuple[tuple[str, ...], ...] = ()
         if raw.get("dataTable"):
             table = tuple(
                 tuple(fill(cell["value"]) for cell in row["cells"])

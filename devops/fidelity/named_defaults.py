@@ -78,6 +78,20 @@ def _oracle(data: dict) -> OracleConfig:
     )
 
 
+def _liquidity_monitoring(data: dict) -> LiquidityMonitoringParameters:
+    """A field the file leaves out keeps the engine's default for it."""
+    default = LiquidityMonitoringParameters()
+    ts = data.get("target_stake_parameters", {})
+    return LiquidityMonitoringParameters(
+        TargetStakeParameters(
+            int(ts.get("time_window", default.target_stake.time_window)),
+            _d(ts.get("scaling_factor", default.target_stake.scaling_factor)),
+        ),
+        _d(data.get("triggering_ratio", default.triggering_ratio)),
+        int(data.get("auction_extension") or default.auction_extension),
+    )
+
+
 @dataclass(slots=True)
 class NamedDefaults:
     risk_models: dict[str, LogNormalRiskModel | SimpleRiskModel] = field(default_factory=dict)
@@ -117,12 +131,5 @@ class NamedDefaults:
             elif kind == "oracle-config":
                 named.oracles[name] = _oracle(data)
             elif kind == "liquidity-monitoring":
-                ts = data.get("target_stake_parameters", {})
-                named.liquidity_monitoring[name] = LiquidityMonitoringParameters(
-                    TargetStakeParameters(
-                        int(ts.get("time_window", 3600)), _d(ts.get("scaling_factor", 10))
-                    ),
-                    _d(data.get("triggering_ratio", 0)),
-                    int(data.get("auction_extension", 1) or 1),
-                )
+                named.liquidity_monitoring[name] = _liquidity_monitoring(data)
         return named

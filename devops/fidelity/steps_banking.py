@@ -6,8 +6,10 @@ one must succeed. Every row is tried, and all mismatches are reported together.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import ParamSpec
 
 from devops.engine.banking.engine import TransferError
 from devops.engine.banking.transfers import DispatchMetric, DispatchStrategy, Transfer
@@ -18,6 +20,8 @@ from devops.fidelity.table import Row, StepError, expect, rows
 from devops.fidelity.world import World
 
 Table = tuple[tuple[str, ...], ...]
+
+P = ParamSpec("P")
 
 
 def account_type(name: str) -> AccountType:
@@ -43,9 +47,12 @@ def _base(row: Row) -> dict:
     }
 
 
-def _check(label: str, expected: str, attempt) -> str | None:
+def _check(
+    label: str, expected: str, action: Callable[P, object], *args: P.args, **kwargs: P.kwargs
+) -> str | None:
+    """A mismatch between the error `expected` ("" for none) and what `action` raised."""
     try:
-        attempt()
+        action(*args, **kwargs)
         actual = ""
     except TransferError as error:
         actual = str(error)
@@ -67,8 +74,8 @@ def one_off_transfers(world: World, table: Table) -> None:
     mismatches = []
     for row in rows(table):
         transfer = Transfer(**_base(row), deliver_on=_time(row.str("delivery_time")))
-        attempt = (lambda t: lambda: banking.transfer_funds(t))(transfer)
-        mismatches.append(_check(row.str("id"), row.optional("error") or "", attempt))
+        expected = row.optional("error") or ""
+        mismatches.append(_check(row.str("id"), expected, banking.transfer_funds, transfer))
     _report(mismatches)
 
 
@@ -94,8 +101,8 @@ def recurring_transfers(world: World, table: Table) -> None:
             factor=Decimal(row.str("factor")),
             dispatch_strategy=strategy,
         )
-        attempt = (lambda t: lambda: banking.transfer_funds(t))(transfer)
-        mismatches.append(_check(row.str("id"), row.optional("error") or "", attempt))
+        expected = row.optional("error") or ""
+        mismatches.append(_check(row.str("id"), expected, banking.transfer_funds, transfer))
     _report(mismatches)
 
 
@@ -105,8 +112,8 @@ def cancel_transfers(world: World, table: Table) -> None:
     mismatches = []
     for row in rows(table):
         party, transfer_id = row.str("party"), row.str("transfer_id")
-        attempt = (lambda p, i: lambda: banking.cancel(p, i))(party, transfer_id)
-        mismatches.append(_check(transfer_id, row.optional("error") or "", attempt))
+        expected = row.optional("error") or ""
+        mismatches.append(_check(transfer_id, expected, banking.cancel, party, transfer_id))
     _report(mismatches)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from devops.engine.collateral import account_id
+from devops.engine.collateral import AccountSnapshot, account_id
 from devops.engine.events.bus import EventType
-from devops.engine.types import NANOS_PER_SECOND, AccountType, OrderStatus, Trade
+from devops.engine.types import NANOS_PER_SECOND, AccountType, Order, OrderStatus, Trade
 from devops.engine.vega_decimal import vega_text
 from devops.fidelity.step_patterns import step
 from devops.fidelity.steps_trading import side
@@ -269,7 +269,7 @@ def price_monitoring_bounds(world: World, table: Table, market_id: str) -> None:
 def book_volumes(world: World, table: Table, market_id: str) -> None:
     """Vega's GetBookDepth: each order's latest event, if ACTIVE, adds its remaining volume
     at its market-precision price (so two asset prices may share one market price)."""
-    active: dict[str, object] = {}
+    active: dict[str, Order] = {}
     for event in world.events:
         order = event.payload
         if event.type is not EventType.ORDER or order.market_id != market_id:
@@ -475,24 +475,20 @@ def fee_shares(world: World, table: Table, market_id: str) -> None:
             raise StepError(f"liquidity fee share {wanted} not among {got}")
 
 
+def _accounts_of(world: World, owner: str, account_type: AccountType) -> list[AccountSnapshot]:
+    return [a for a in world.accounts.values() if a.owner == owner and a.type == account_type]
+
+
 @step(r"^\"([^\"]*)\" should have one account per asset$")
 def one_account_per_asset(world: World, table: Table, owner: str) -> None:
-    assets = [
-        a.asset
-        for a in world.accounts.values()
-        if a.owner == owner and a.type == AccountType.GENERAL
-    ]
+    assets = [a.asset for a in _accounts_of(world, owner, AccountType.GENERAL)]
     if len(assets) != len(set(assets)):
         raise StepError(f"party {owner} has several general accounts for one asset")
 
 
 @step(r"^\"([^\"]*)\" should have one margin account per market$")
 def one_margin_account_per_market(world: World, table: Table, owner: str) -> None:
-    markets = [
-        a.market_id
-        for a in world.accounts.values()
-        if a.owner == owner and a.type == AccountType.MARGIN
-    ]
+    markets = [a.market_id for a in _accounts_of(world, owner, AccountType.MARGIN)]
     if len(markets) != len(set(markets)):
         raise StepError(f"party {owner} has several margin accounts for one market")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import ParamSpec
 
 from devops.engine.delegation import DelegationError
 from devops.engine.events.bus import EventType
@@ -19,12 +20,14 @@ from devops.fidelity.world import World
 
 Table = tuple[tuple[str, ...], ...]
 
+P = ParamSpec("P")
 
-def _attempt(row: Row, action: Callable[[], None]) -> None:
+
+def _attempt(row: Row, action: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
     """Vega's `checkExpectedError`: a non-empty `error` cell expects that failure."""
     reference = row.str("reference", "") or row.str("party", "")
     try:
-        action()
+        action(*args, **kwargs)
     except (DelegationError, StakingError) as error:
         if not row.optional("error"):
             raise StepError(f'action on "{reference}" has failed: {error}') from None
@@ -48,14 +51,14 @@ def validators(world: World, table: Table) -> None:
 def associate(world: World, table: Table) -> None:
     staking = world.network.staking
     for row in rows(table):
-        _attempt(row, lambda r=row: staking.associate(r.str("party"), r.int("amount")))
+        _attempt(row, staking.associate, row.str("party"), row.int("amount"))
 
 
 @step(r"^the parties withdraw from staking account the following amount:$")
 def dissociate(world: World, table: Table) -> None:
     staking = world.network.staking
     for row in rows(table):
-        _attempt(row, lambda r=row: staking.dissociate(r.str("party"), r.int("amount")))
+        _attempt(row, staking.dissociate, row.str("party"), row.int("amount"))
 
 
 @step(r"^the parties should have the following staking account balances:$")
@@ -72,10 +75,7 @@ def staking_balances(world: World, table: Table) -> None:
 def delegate(world: World, table: Table) -> None:
     delegation = world.network.delegation
     for row in rows(table):
-        _attempt(
-            row,
-            lambda r=row: delegation.delegate(r.str("party"), r.str("node id"), r.int("amount")),
-        )
+        _attempt(row, delegation.delegate, row.str("party"), row.str("node id"), row.int("amount"))
 
 
 @step(r"^the parties submit the following undelegations:$")
@@ -87,7 +87,7 @@ def undelegate(world: World, table: Table) -> None:
             if row.str("when") == "now"
             else delegation.undelegate_at_epoch_end
         )
-        _attempt(row, lambda r=row, m=method: m(r.str("party"), r.str("node id"), r.int("amount")))
+        _attempt(row, method, row.str("party"), row.str("node id"), row.int("amount"))
 
 
 def _payloads(world: World, event_type: EventType, epoch: int) -> list:

@@ -48,6 +48,18 @@ def order_states(world: World, table: Table) -> None:
             raise _not_found(party, market_id, row.str("side"), size, price)
 
 
+def _same_order(
+    order: Order, party: str, market_id: str, wanted_side: object, status: OrderStatus
+) -> bool:
+    """Whether an order event is of the row's party, market, side and status."""
+    return (
+        order.party == party
+        and order.status == status
+        and order.market_id == market_id
+        and order.side == wanted_side
+    )
+
+
 def _state_matches(
     order: Order,
     party: str,
@@ -59,12 +71,7 @@ def _state_matches(
     price: int,
 ) -> bool:
     """One event against one row; a referenced order of another size or price fails at once."""
-    same_order = (
-        order.party == party
-        and order.status == status
-        and order.market_id == market_id
-        and order.side == wanted_side
-    )
+    same_order = _same_order(order, party, market_id, wanted_side, status)
     if reference is not None:
         if order.reference != reference:
             return False
@@ -161,12 +168,7 @@ def iceberg_states(world: World, table: Table) -> None:
         reference = row.optional("reference")
         found = False
         for order in world.order_events:
-            same_order = (
-                order.party == party
-                and order.status == status
-                and order.market_id == market_id
-                and order.side == wanted_side
-            )
+            same_order = _same_order(order, party, market_id, wanted_side, status)
             if reference is not None:
                 if order.reference != reference:
                     continue

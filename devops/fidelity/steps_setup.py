@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from devops.engine.collateral import CollateralError
-from devops.engine.netparams.params import NetworkParameterError
+from devops.engine.netparams.params import NetworkParameterError, parse_duration
 from devops.engine.types import (
     NANOS_PER_SECOND,
     AccountType,
@@ -127,11 +127,12 @@ def margin_calculator(world: World, table: Table, name: str) -> None:
 @step(r"^the liquidity monitoring parameters:$")
 def liquidity_monitoring(world: World, table: Table) -> None:
     required = ("name", "time window", "scaling factor", "triggering ratio")
+    default_extension = LiquidityMonitoringParameters().auction_extension
     for row in rows(table, required, ("auction extension",)):
         world.defaults.liquidity_monitoring[row.str("name")] = LiquidityMonitoringParameters(
             TargetStakeParameters(row.seconds("time window"), row.decimal("scaling factor")),
             row.decimal("triggering ratio"),
-            row.int("auction extension", 1) or 1,
+            row.int("auction extension", default_extension) or default_extension,
         )
 
 
@@ -308,22 +309,27 @@ def markets_updated(world: World, table: Table) -> None:
             raise StepError(f"unknown market id {market_id}")
         config = world.markets[market_id]
         named = world.defaults
-        changes: dict[str, object] = {}
-        if row.optional("risk model"):
-            changes["risk_model"] = named.risk_models[row.str("risk model")]
-        if row.optional("price monitoring"):
-            changes["price_monitoring"] = named.price_monitoring[row.str("price monitoring")]
-        if row.optional("linear slippage factor"):
-            changes["linear_slippage_factor"] = row.decimal("linear slippage factor")
-        if row.optional("quadratic slippage factor"):
-            changes["quadratic_slippage_factor"] = row.decimal("quadratic slippage factor")
-        if row.optional("lp price range"):
-            changes["lp_price_range"] = row.decimal("lp price range")
-        if row.optional("liquidity monitoring"):
-            changes["liquidity_monitoring"] = named.liquidity_monitoring[
-                row.str("liquidity monitoring")
-            ]
-        updated = replace(config, **changes)
+        updated = replace(
+            config,
+            risk_model=named.risk_models[row.str("risk model")]
+            if row.optional("risk model")
+            else config.risk_model,
+            price_monitoring=named.price_monitoring[row.str("price monitoring")]
+            if row.optional("price monitoring")
+            else config.price_monitoring,
+            linear_slippage_factor=row.decimal("linear slippage factor")
+            if row.optional("linear slippage factor")
+            else config.linear_slippage_factor,
+            quadratic_slippage_factor=row.decimal("quadratic slippage factor")
+            if row.optional("quadratic slippage factor")
+            else config.quadratic_slippage_factor,
+            lp_price_range=row.decimal("lp price range")
+            if row.optional("lp price range")
+            else config.lp_price_range,
+            liquidity_monitoring=named.liquidity_monitoring[row.str("liquidity monitoring")]
+            if row.optional("liquidity monitoring")
+            else config.liquidity_monitoring,
+        )
         world.markets[market_id] = updated
         world.engine.update_market(updated)
 
@@ -405,8 +411,6 @@ def move_blocks(world: World, table: Table, count: str) -> None:
 
 @step(r"^the network moves ahead \"([^\"]+)\" with block duration of \"([^\"]+)\"$")
 def move_duration(world: World, table: Table, delta: str, block: str) -> None:
-    from devops.engine.netparams.params import parse_duration
-
     target = world.now + int(parse_duration(delta) * NANOS_PER_SECOND)
     step_length = int(parse_duration(block) * NANOS_PER_SECOND)
     now = world.now

@@ -477,17 +477,18 @@ def liquidity_provision(world: World, table: Table) -> None:
     for lp_id in sorted(grouped):
         entry = grouped[lp_id]
         party, market = entry["party"], entry["market"]
+        # what a submission and an amendment both carry, in their common field order
+        terms = (
+            market,
+            entry["amount"],
+            entry["fee"],
+            tuple(entry["buys"]),
+            tuple(entry["sells"]),
+            lp_id,
+        )
         if entry["kind"] == "amendment":
             error = world.engine.amend_liquidity_provision(
-                LiquidityProvisionAmendment(
-                    market,
-                    entry["amount"],
-                    entry["fee"],
-                    tuple(entry["buys"]),
-                    tuple(entry["sells"]),
-                    lp_id,
-                ),
-                party,
+                LiquidityProvisionAmendment(*terms), party
             )
         elif entry["kind"] == "cancellation":
             error = world.engine.cancel_liquidity_provision(
@@ -495,16 +496,7 @@ def liquidity_provision(world: World, table: Table) -> None:
             )
         elif entry["kind"] == "submission":
             error = world.engine.submit_liquidity_provision(
-                LiquidityProvisionSubmission(
-                    market,
-                    entry["amount"],
-                    entry["fee"],
-                    tuple(entry["buys"]),
-                    tuple(entry["sells"]),
-                    lp_id,
-                ),
-                party,
-                lp_id,
+                LiquidityProvisionSubmission(*terms), party, lp_id
             )
         else:
             continue  # Vega's step does nothing for another lp type

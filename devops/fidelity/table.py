@@ -7,6 +7,7 @@ integers (a fraction is an error, never truncated).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -49,41 +50,41 @@ class Row:
             raise StepError(f"missing column {column!r}")
         return default
 
-    def optional(self, column: str) -> str | None:
+    def optional(self, column: builtins.str) -> builtins.str | None:
         """The cell's text, or None when the column is absent or the cell empty (HasColumn)."""
         value = self.values.get(column)
-        return value if value not in (None, "") else None
+        return value or None
 
-    def int(self, column: str, default: int | None = None) -> int:
+    def int(self, column: builtins.str, default: builtins.int | None = None) -> builtins.int:
         value = self.values.get(column)
-        if value in (None, ""):
+        if not value:
             if default is None:
                 raise StepError(f"missing column {column!r}")
             return default
         return parse_int(value, column)
 
-    def decimal(self, column: str, default: Decimal | None = None) -> Decimal:
+    def decimal(self, column: builtins.str, default: Decimal | None = None) -> Decimal:
         value = self.values.get(column)
-        if value in (None, ""):
+        if not value:
             if default is None:
                 raise StepError(f"missing column {column!r}")
             return default
         return parse_decimal(value, column)
 
-    def bool(self, column: str, default: bool = False) -> bool:
+    def bool(self, column: builtins.str, default: builtins.bool = False) -> builtins.bool:
         value = self.values.get(column)
-        if value in (None, ""):
+        if not value:
             return default
         return value.lower() == "true"
 
-    def seconds(self, column: str) -> int:
+    def seconds(self, column: builtins.str) -> builtins.int:
         """A duration in seconds: a bare number means seconds (Vega's MustDurationSec)."""
         value = self.str(column)
         if value.lstrip("-").isdigit():
             return int(value)
         return int(parse_duration(value))
 
-    def duration_text(self, column: str) -> str:
+    def duration_text(self, column: builtins.str) -> builtins.str:
         value = self.str(column)
         if value.lstrip("-").isdigit():
             return f"{value}s"

@@ -25,18 +25,18 @@ import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from vega_sim.network_service import VegaServiceNetwork
 
 from devops.harness import agent_keys
 from devops.harness.networks import NetworkConfigError, config_name, read_network_config
 from devops.harness.options import NETWORKS
 from devops.harness.records import RunRecord
-from devops.harness.simulation import attach_recorder, empty_record, prepared_scenario
+from devops.harness.simulation import empty_record, prepared_scenario, run_recorded
+from devops.localnet import LOCAL_NETWORK_NAME
 
 
 class DeployError(RuntimeError):
@@ -166,26 +166,17 @@ def run_on_network(
         wallet_passphrase_path=target.passphrase_file,
         vega_node_grpc_url=target.core_grpc_url,
     ) as vega:
-        recorder = attach_recorder(scenario, vega, on_step)
-        error = None
-        try:
-            scenario.run_iteration(
-                vega=vega,
-                random_state=np.random.RandomState(seed),
-                run_with_snitch=False,
-                seed=seed,
-                network_mode=True,
-                offline_prices=offline_prices,
-                # a data node that stops answering ends the run instead of a hunt for another
-                raise_datanode_errors=True,
-            )
-        except Exception as failure:  # noqa: BLE001 - a run's failure is its result
-            error = f"step {len(recorder.states)}: {_failure_line(failure, vega, target)}"
-        return replace(
+        return run_recorded(
+            scenario,
+            vega,
             record,
-            states=tuple(recorder.states),
-            error=error,
-            unrecorded_agent_errors=scenario.agent_errors.drain(),
+            seed,
+            on_step,
+            lambda failure: _failure_line(failure, vega, target),
+            network_mode=True,
+            offline_prices=offline_prices,
+            # a data node that stops answering ends the run instead of a hunt for another
+            raise_datanode_errors=True,
         )
 
 
@@ -262,7 +253,7 @@ def deploy(
     """
     if network not in NETWORKS:
         raise DeployError(f"unknown network {network!r}; choose one of {', '.join(NETWORKS)}")
-    local = network == "local"
+    local = network == LOCAL_NETWORK_NAME
     if local and market_name:  # the local network names its market after the scenario
         raise DeployError("the local network names its market after the scenario; drop -m")
     opened = _local_target(scenario, seed) if local else _live_target(network)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from devops.harness import options
 
-LIVE_NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground")
 SOURCE = "https://raw.githubusercontent.com/vegaprotocol/networks-internal/main"
 TIMEOUT_SECONDS = 10
 
@@ -81,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "networks",
         nargs="*",
-        type=options.one_of("live network", LIVE_NETWORKS),
-        default=list(LIVE_NETWORKS),
-        help=f"any of {', '.join(LIVE_NETWORKS)} (default: all)",
+        type=options.one_of("live network", options.LIVE_NETWORKS),
+        default=list(options.LIVE_NETWORKS),
+        help=f"any of {', '.join(options.LIVE_NETWORKS)} (default: all)",
     )
     args = parser.parse_args(argv)
     dest = args.dest

@@ -16,10 +16,13 @@ from dataclasses import fields
 from pathlib import Path
 
 from devops.harness.thresholds import ScenarioExpectations
+from devops.localnet import LOCAL_NETWORK_NAME
 
 # the single definitions; the runner and the deploy code must agree with them
 BACKENDS = ("embedded", "nullchain")
-NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground", "local")
+# the shared networks `python -m devops.networks` fetches configs for
+LIVE_NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground")
+NETWORKS = (*LIVE_NETWORKS, LOCAL_NETWORK_NAME)
 # numpy's RandomState takes seeds up to 2**32 - 1
 MAX_SEED = 2**32 - 1
 

@@ -26,6 +26,7 @@ from devops.harness import options, seeds
 from devops.harness.invariants import InvariantResult
 from devops.harness.records import RunRecord
 from devops.harness.seeds import GateDecision, GateRule
+from devops.harness.stats import DEFAULT_CONFIDENCE
 from devops.harness.thresholds import ScenarioExpectations
 from devops.harness.verdicts import Verdict, VerdictKey, VerdictStore
 
@@ -70,8 +71,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--gate-confidence",
         type=seeds.confidence,
-        default=0.95,
-        help="confidence of that lower bound (default 0.95)",
+        default=DEFAULT_CONFIDENCE,
+        help=f"confidence of that lower bound (default {DEFAULT_CONFIDENCE})",
     )
     group.addoption(
         "--expect",

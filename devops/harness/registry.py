@@ -26,6 +26,59 @@ from devops.harness.prices import PriceProcessParams
 from devops.harness.scenario import DevOpsScenario
 from devops.harness.thresholds import ScenarioExpectations
 
+
+def _usdt_altcoin(
+    base: str, price_half_life: tuple[float, ...], price_process: PriceProcessParams
+) -> DevOpsScenario:
+    """`<base>USDT`: an alt-coin against tUSDT; ADA and XRP differ only in their prices."""
+    return DevOpsScenario(
+        market_manager_args=MarketManagerArgs(
+            market_name=f"{base}USDT",
+            market_code=f"{base}/USDT",
+            asset_name="tUSDT",
+            asset_decimals=6,
+            market_decimals=4,
+            position_decimals=0,
+        ),
+        market_maker_args=MarketMakerArgs(
+            market_kappa=10_000,
+            market_order_arrival_rate=5_000,
+            order_kappa=350,
+            order_levels=25,
+            order_spacing=0.0002,
+            inventory_lower_boundary=-5_000,
+            inventory_upper_boundary=5_000,
+            fee_amount=0.0001,
+            commitment_amount=3e5,
+            initial_mint=1.5e6,
+            max_order_size=200_000,
+        ),
+        auction_trader_args=AuctionTraderArgs(initial_volume=1, initial_mint=5e4),
+        random_trader_args=RandomTraderArgs(
+            order_intensity=(100, 100, 100),
+            order_volume=(1, 1, 1),
+            step_bias=(1, 1, 1),
+            initial_mint=5e4,
+        ),
+        momentum_trader_args=MomentumTraderArgs(
+            order_intensity=(5, 5, 5, 5, 5),
+            order_volume=(10, 10, 10, 10, 10),
+            initial_mint=5e4,
+        ),
+        sensitive_trader_args=SensitiveTraderArgs(
+            order_intensity=(5, 5, 5),
+            price_half_life=price_half_life,
+            order_volume=(10, 50, 100),
+            initial_mint=5e4,
+        ),
+        simulation_args=SimulationArgs(
+            price_process=price_process,
+            live_price_product=f"{base}USDT",
+        ),
+        expectations=ScenarioExpectations(),
+    )
+
+
 SCENARIOS: dict[str, Callable[[], DevOpsScenario]] = {
     "ETHUSD": lambda: DevOpsScenario(
         market_manager_args=MarketManagerArgs(
@@ -121,101 +174,19 @@ SCENARIOS: dict[str, Callable[[], DevOpsScenario]] = {
         ),
         expectations=ScenarioExpectations(),
     ),
-    "ADAUSDT": lambda: DevOpsScenario(
-        market_manager_args=MarketManagerArgs(
-            market_name="ADAUSDT",
-            market_code="ADA/USDT",
-            asset_name="tUSDT",
-            asset_decimals=6,
-            market_decimals=4,
-            position_decimals=0,
+    "ADAUSDT": lambda: _usdt_altcoin(
+        "ADA",
+        price_half_life=(0.0002, 0.0005, 0.001),
+        price_process=PriceProcessParams(
+            initial_price=0.30, volatility=0.8, jump_intensity=50, jump_std=0.015
         ),
-        market_maker_args=MarketMakerArgs(
-            market_kappa=10_000,
-            market_order_arrival_rate=5_000,
-            order_kappa=350,
-            order_levels=25,
-            order_spacing=0.0002,
-            inventory_lower_boundary=-5_000,
-            inventory_upper_boundary=5_000,
-            fee_amount=0.0001,
-            commitment_amount=3e5,
-            initial_mint=1.5e6,
-            max_order_size=200_000,
-        ),
-        auction_trader_args=AuctionTraderArgs(initial_volume=1, initial_mint=5e4),
-        random_trader_args=RandomTraderArgs(
-            order_intensity=(100, 100, 100),
-            order_volume=(1, 1, 1),
-            step_bias=(1, 1, 1),
-            initial_mint=5e4,
-        ),
-        momentum_trader_args=MomentumTraderArgs(
-            order_intensity=(5, 5, 5, 5, 5),
-            order_volume=(10, 10, 10, 10, 10),
-            initial_mint=5e4,
-        ),
-        sensitive_trader_args=SensitiveTraderArgs(
-            order_intensity=(5, 5, 5),
-            price_half_life=(0.0002, 0.0005, 0.001),
-            order_volume=(10, 50, 100),
-            initial_mint=5e4,
-        ),
-        simulation_args=SimulationArgs(
-            price_process=PriceProcessParams(
-                initial_price=0.30, volatility=0.8, jump_intensity=50, jump_std=0.015
-            ),
-            live_price_product="ADAUSDT",
-        ),
-        expectations=ScenarioExpectations(),
     ),
-    "XRPUSDT": lambda: DevOpsScenario(
-        market_manager_args=MarketManagerArgs(
-            market_name="XRPUSDT",
-            market_code="XRP/USDT",
-            asset_name="tUSDT",
-            asset_decimals=6,
-            market_decimals=4,
-            position_decimals=0,
+    "XRPUSDT": lambda: _usdt_altcoin(
+        "XRP",
+        price_half_life=(0.0003, 0.0008, 0.0015),
+        price_process=PriceProcessParams(
+            initial_price=0.50, volatility=0.9, jump_intensity=50, jump_std=0.015
         ),
-        market_maker_args=MarketMakerArgs(
-            market_kappa=10_000,
-            market_order_arrival_rate=5_000,
-            order_kappa=350,
-            order_levels=25,
-            order_spacing=0.0002,
-            inventory_lower_boundary=-5_000,
-            inventory_upper_boundary=5_000,
-            fee_amount=0.0001,
-            commitment_amount=3e5,
-            initial_mint=1.5e6,
-            max_order_size=200_000,
-        ),
-        auction_trader_args=AuctionTraderArgs(initial_volume=1, initial_mint=5e4),
-        random_trader_args=RandomTraderArgs(
-            order_intensity=(100, 100, 100),
-            order_volume=(1, 1, 1),
-            step_bias=(1, 1, 1),
-            initial_mint=5e4,
-        ),
-        momentum_trader_args=MomentumTraderArgs(
-            order_intensity=(5, 5, 5, 5, 5),
-            order_volume=(10, 10, 10, 10, 10),
-            initial_mint=5e4,
-        ),
-        sensitive_trader_args=SensitiveTraderArgs(
-            order_intensity=(5, 5, 5),
-            price_half_life=(0.0003, 0.0008, 0.0015),
-            order_volume=(10, 50, 100),
-            initial_mint=5e4,
-        ),
-        simulation_args=SimulationArgs(
-            price_process=PriceProcessParams(
-                initial_price=0.50, volatility=0.9, jump_intensity=50, jump_std=0.015
-            ),
-            live_price_product="XRPUSDT",
-        ),
-        expectations=ScenarioExpectations(),
     ),
 }
 

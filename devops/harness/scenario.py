@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 from vega_sim.api.market import MarketConfig
-from vega_sim.environment.agent import Agent
+from vega_sim.environment.agent import Agent, StateAgentWithWallet
 from vega_sim.environment.environment import MarketEnvironmentWithState, NetworkEnvironment
 from vega_sim.scenario.common.agents import (
     ExponentialShapedMarketMaker,
@@ -91,7 +91,7 @@ class _NetworkEnvironment(NetworkEnvironment):
 
     _step_end_callback: Callable[[], None] | None = None
 
-    def run(  # type: ignore[override]
+    def run(
         self,
         run_with_console: bool = False,
         pause_at_completion: bool = False,
@@ -308,7 +308,7 @@ class DevOpsScenario(Scenario):
             self.price_process = self.external_prices(price_seed)
 
         keys = agent_keys.agent_keys()
-        agents: list[Agent] = [
+        agents: list[StateAgentWithWallet] = [
             self._market_manager(keys),
             self._market_maker(keys),
         ]
@@ -368,7 +368,7 @@ class DevOpsScenario(Scenario):
             )
         for agent in agents:
             self.agent_errors.watch(agent)
-        return {agent.key_name: agent for agent in agents}  # type: ignore[attr-defined]
+        return {agent.key_name: agent for agent in agents}
 
     def _market_config(self) -> MarketConfig:
         config = MarketConfig()

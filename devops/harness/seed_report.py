@@ -18,6 +18,7 @@ import plotly.io as pio
 
 from devops.harness.reports import STYLE, report_folder
 from devops.harness.seeds import pass_rates
+from devops.harness.stats import DEFAULT_CONFIDENCE
 from devops.harness.verdicts import Verdict
 
 # the figures whose spread over seeds the page draws: invariant -> what its figure is
@@ -27,7 +28,6 @@ DISTRIBUTIONS = {
     "party_closeouts": "most close-outs of one party in 100 steps",
     "maker_closeouts": "close-outs of the market maker",
 }
-CONFIDENCE = 0.95
 
 
 def _figure(verdict: Verdict, invariant: str) -> float:
@@ -57,7 +57,7 @@ def seed_report_html(verdicts: Sequence[Verdict], run_logs: Path) -> str:
         f'<tr class="{"pass" if r.passes == r.trials else "fail"}"><td>{html.escape(r.invariant)}'
         f"</td><td>{r.passes}/{r.trials}</td><td>{r.passes / r.trials:.1%}</td>"
         f"<td>{r.lower_bound:.3f}</td><td>{r.worst_figure:g}</td></tr>"
-        for r in pass_rates(verdicts, CONFIDENCE)
+        for r in pass_rates(verdicts, DEFAULT_CONFIDENCE)
     )
     plots = []
     for index, (invariant, label) in enumerate(DISTRIBUTIONS.items()):
@@ -85,7 +85,7 @@ def seed_report_html(verdicts: Sequence[Verdict], run_logs: Path) -> str:
         f'<a href="{html.escape(link.as_posix())}">seed {worst.key.seed}</a> '
         f"({len(worst.failures)} failed invariants)</p>\n<ul>{failures}</ul>\n"
         "<h2>Pass rates</h2>\n<table><thead><tr><th>invariant</th><th>passed</th><th>rate</th>"
-        f"<th>Wilson lower bound ({CONFIDENCE:.0%})</th><th>worst figure</th></tr></thead>"
+        f"<th>Wilson lower bound ({DEFAULT_CONFIDENCE:.0%})</th><th>worst figure</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>\n" + "\n".join(plots) + "\n</body>\n</html>\n"
     )
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from devops.harness.options import MAX_SEED
-from devops.harness.stats import wilson_lower_bound
+from devops.harness.stats import DEFAULT_CONFIDENCE, wilson_lower_bound
 from devops.harness.verdicts import Verdict
 
 MAX_SEEDS = 100_000  # each seed is a simulation and its tests; more is a mistyped range
@@ -70,7 +70,7 @@ class GateRule:
     """Every seed must pass (`min_pass_rate` None), or the pass rate's lower bound must reach it."""
 
     min_pass_rate: float | None = None
-    confidence: float = 0.95
+    confidence: float = DEFAULT_CONFIDENCE
 
     def describe(self) -> str:
         if self.min_pass_rate is None:

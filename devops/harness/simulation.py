@@ -184,6 +184,50 @@ def attach_recorder(
     return recorder
 
 
+def run_recorded(
+    scenario: DevOpsScenario,
+    vega: Any,
+    record: RunRecord,
+    seed: int,
+    on_step: Callable[[int, int], None] | None,
+    describe_failure: Callable[[Exception], str],
+    **run_options: Any,
+) -> RunRecord:
+    """`record` with the steps of one run of `scenario` on `vega`, seeded with `seed`.
+
+    A failure ends the run and is its result: the record's error names the step it
+    broke in and gives `describe_failure`'s line. `run_options` go to vega-sim's
+    `run_iteration`.
+    """
+    recorder = attach_recorder(scenario, vega, on_step)
+    error = None
+    try:
+        scenario.run_iteration(
+            vega=vega,
+            random_state=np.random.RandomState(seed),
+            run_with_snitch=False,
+            seed=seed,
+            **run_options,
+        )
+    except Exception as failure:  # noqa: BLE001 - a run's failure is its result
+        error = f"step {len(recorder.states)}: {describe_failure(failure)}"
+    return replace(
+        record,
+        states=tuple(recorder.states),
+        error=error,
+        unrecorded_agent_errors=scenario.agent_errors.drain(),
+    )
+
+
+def _failure_line(failure: Exception) -> str:
+    """The exception and the innermost place it was raised at."""
+    where = traceback.extract_tb(failure.__traceback__)[-1]
+    return (
+        f"{type(failure).__name__}: {failure} "
+        f"(at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+    )
+
+
 def prepared_scenario(
     name: str,
     *,
@@ -253,26 +297,5 @@ def simulate(
 ) -> RunRecord:
     """Simulate a scenario object as configured, recording every step."""
     record = empty_record(name, scenario, seed, backend)
-    error = None
     with open_backend(backend, seed, console) as vega:
-        recorder = attach_recorder(scenario, vega, on_step)
-        try:
-            scenario.run_iteration(
-                vega=vega,
-                random_state=np.random.RandomState(seed),
-                run_with_snitch=False,
-                seed=seed,
-            )
-        except Exception as failure:  # noqa: BLE001 - a run's failure is its result
-            step = len(recorder.states)
-            where = traceback.extract_tb(failure.__traceback__)[-1]
-            error = (
-                f"step {step}: {type(failure).__name__}: {failure} "
-                f"(at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
-            )
-    return replace(
-        record,
-        states=tuple(recorder.states),
-        error=error,
-        unrecorded_agent_errors=scenario.agent_errors.drain(),
-    )
+        return run_recorded(scenario, vega, record, seed, on_step, _failure_line)

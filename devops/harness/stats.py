@@ -10,8 +10,11 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
+# the confidence gates, reports and sweep tables quote unless told another
+DEFAULT_CONFIDENCE = 0.95
 
-def wilson_lower_bound(passes: int, trials: int, confidence: float = 0.95) -> float:
+
+def wilson_lower_bound(passes: int, trials: int, confidence: float = DEFAULT_CONFIDENCE) -> float:
     """Lower end of the two-sided Wilson score interval for `passes` of `trials`.
 
     No passes (or no trials) give 0. `confidence` is the interval's

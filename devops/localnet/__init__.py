@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from enum import Enum
 
+# the name a user gives (`-n local`) and the config file's `Name`
+LOCAL_NETWORK_NAME = "local"
+
 
 class LocalNetwork(Enum):
     """vega-sim's `Network` has no local member; this one names the config it reads."""
 
-    LOCAL = "vegawallet-local"
+    LOCAL = f"vegawallet-{LOCAL_NETWORK_NAME}"
 
 
 LOCAL_NETWORK = LocalNetwork.LOCAL
 # printed, flushed, once every port is served and the files are written
 READY_LINE = "localnet ready"
 
-__all__ = ["LOCAL_NETWORK", "READY_LINE", "LocalNetwork"]
+__all__ = ["LOCAL_NETWORK", "LOCAL_NETWORK_NAME", "READY_LINE", "LocalNetwork"]

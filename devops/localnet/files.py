@@ -17,10 +17,10 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from devops.localnet import LOCAL_NETWORK, LOCAL_NETWORK_NAME
 from devops.localnet.ports import Ports
 
-NETWORK_NAME = "local"
-CONFIG_FILE = "vegawallet-local.toml"  # `<network.value>.toml` for LOCAL_NETWORK
+CONFIG_FILE = f"{LOCAL_NETWORK.value}.toml"  # what vega-sim reads for LOCAL_NETWORK
 TOKENS_FILE = "local-wallet-tokens.json"
 ENV_FILE = "local.env"
 _TOKEN_ALPHABET = string.ascii_letters + string.digits
@@ -61,7 +61,7 @@ def network_files(directory: Path, ports: Ports, wallet_name: str) -> NetworkFil
 def network_config(ports: Ports) -> str:
     """The network config in the Vega wallet's TOML format."""
     return (
-        f'Name = "{NETWORK_NAME}"\n'
+        f'Name = "{LOCAL_NETWORK_NAME}"\n'
         "\n"
         "[API.GRPC]\n"
         f'  Hosts = ["{ports.data_node_grpc_url}"]\n'

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from devops.harness import options
 from devops.harness.seeds import parse_seeds
+from devops.harness.stats import DEFAULT_CONFIDENCE
 from devops.sweep.grid import Axis, parse_axis
 
 if TYPE_CHECKING:
@@ -109,8 +110,8 @@ def _parser(scenarios: list[str]) -> argparse.ArgumentParser:
     parser.add_argument(
         "--confidence",
         type=_checked("confidence", _confidence),
-        default=0.95,
-        help="confidence of the pass rates' Wilson lower bounds (default 0.95)",
+        default=DEFAULT_CONFIDENCE,
+        help=f"confidence of the pass rates' Wilson lower bounds (default {DEFAULT_CONFIDENCE})",
     )
     parser.add_argument(
         "--out",

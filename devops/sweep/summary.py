@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from devops.harness.stats import wilson_lower_bound
+from devops.harness.stats import DEFAULT_CONFIDENCE, wilson_lower_bound
 from devops.sweep.grid import GridPoint
 from devops.sweep.task import ResultRow
 
@@ -37,7 +37,9 @@ class PointSummary:
     runs: int
 
 
-def summarise(rows: Sequence[ResultRow], confidence: float = 0.95) -> list[PointSummary]:
+def summarise(
+    rows: Sequence[ResultRow], confidence: float = DEFAULT_CONFIDENCE
+) -> list[PointSummary]:
     """One summary per grid point, in the order the points first appear in `rows`."""
     by_point: dict[GridPoint, list[ResultRow]] = {}
     for row in rows:
