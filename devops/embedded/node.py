@@ -10,27 +10,34 @@ is one block duration later. Nothing happens between blocks.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from devops.embedded.codec.network_commands import (
+    cancelled_transfer,
+    delegation,
+    transfer,
+    undelegation,
+)
 from devops.embedded.codec.transactions import (
     CommandError,
     Transaction,
     batch_market_instructions,
     liquidity_amendment,
+    liquidity_cancellation,
     liquidity_submission,
+    oracle_data,
     order_amendment,
     order_cancellation,
     order_submission,
+    withdrawal,
 )
 from devops.embedded.governance.proposals import Governance
-from devops.embedded.network_commands import TransferLimit, delegation_amount, transfer
+from devops.embedded.network_commands import TransferLimit
 from devops.engine.banking.engine import TransferError
 from devops.engine.collateral import CollateralError
-from devops.engine.commands import LiquidityProvisionCancellation
 from devops.engine.delegation import DelegationError
 from devops.engine.events.bus import EventType
 from devops.engine.execution.engine import ExecutionEngine
@@ -202,27 +209,19 @@ class EmbeddedNode:
         return self.engine.amend_liquidity_provision(liquidity_amendment(message), party)
 
     def _cancel_liquidity(self, party: str, message: Any) -> str | None:
-        return self.engine.cancel_liquidity_provision(
-            LiquidityProvisionCancellation(message.market_id), party
-        )
+        return self.engine.cancel_liquidity_provision(liquidity_cancellation(message), party)
 
     def _propose(self, party: str, message: Any) -> str | None:
         record = self.governance.submit(party, message)
         return record.message.error_details or None
 
     def _oracle_data(self, party: str, message: Any) -> str | None:
-        try:
-            payload = json.loads(message.payload)
-        except ValueError:
-            return "oracle_data_submission.payload (is not valid JSON)"
-        if not isinstance(payload, dict):
-            return "oracle_data_submission.payload (must be a JSON object)"
-        self.engine.submit_oracle_data([party], {str(k): str(v) for k, v in payload.items()})
+        self.engine.submit_oracle_data([party], oracle_data(message))
         return None
 
     def _withdraw(self, party: str, message: Any) -> str | None:
-        amount = int(message.amount) if message.amount.isdigit() else 0
-        self.engine.collateral.withdraw(party, message.asset, amount)
+        asset, amount = withdrawal(message)
+        self.engine.collateral.withdraw(party, asset, amount)
         return None
 
     def _deposit(self, party: str, message: Any) -> str | None:
@@ -252,21 +251,20 @@ class EmbeddedNode:
         return None
 
     def _cancel_transfer(self, party: str, message: Any) -> str | None:
-        self.network.banking.cancel(party, message.transfer_id)
+        self.network.banking.cancel(party, cancelled_transfer(message))
         return None
 
     def _delegate(self, party: str, message: Any) -> str | None:
-        amount = delegation_amount(message, "delegate_submission.amount")
-        self.network.delegation.delegate(party, message.node_id, amount)
+        node_id, amount = delegation(message)
+        self.network.delegation.delegate(party, node_id, amount)
         return None
 
     def _undelegate(self, party: str, message: Any) -> str | None:
-        amount = delegation_amount(message, "undelegate_submission.amount", allow_zero=True)
-        delegation = self.network.delegation
-        if message.method == 1:  # METHOD_NOW
-            delegation.undelegate_now(party, message.node_id, amount)
-        elif message.method == 2:  # METHOD_AT_END_OF_EPOCH
-            delegation.undelegate_at_epoch_end(party, message.node_id, amount)
+        node_id, amount, method = undelegation(message)
+        if method == 1:  # METHOD_NOW
+            self.network.delegation.undelegate_now(party, node_id, amount)
+        elif method == 2:  # METHOD_AT_END_OF_EPOCH
+            self.network.delegation.undelegate_at_epoch_end(party, node_id, amount)
         else:
             return "undelegate_submission.method (is required)"
         return None

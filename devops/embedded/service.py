@@ -31,6 +31,7 @@ from vega_sim.service import VegaFaucetError, VegaService
 
 from devops.embedded.binary_only import NO_PROCESS, binary_only_method, binary_only_property
 from devops.embedded.clients import CoreClient, CoreStateClient, TradingDataClient
+from devops.embedded.codec.governance import builtin_faucet_limit
 from devops.embedded.codec.transactions import Transaction
 from devops.embedded.datanode.cache import SynchronousDataCache
 from devops.embedded.datanode.retention import ARCHIVE, RetentionPolicy
@@ -40,6 +41,9 @@ from devops.embedded.wallet import EmbeddedWallet
 from devops.engine.netparams.params import NetworkParameters
 from devops.engine.types import NANOS_PER_SECOND
 
+# vega-sim's `forward` grammar: one number, then s, m, h, hr or d. Not Go's durations
+# (`parse_duration` in the engine): those chain parts ("1h30m"), know ns to h and have
+# no hr or d, so sharing it would accept and refuse other strings than vega-sim does.
 _UNITS = {"s": 1, "m": 60, "h": 3600, "hr": 3600, "d": 86400}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|hr|d)\s*$")
 
@@ -60,6 +64,8 @@ class ServiceNotStartedError(RuntimeError):
 
 
 class EmbeddedVegaService(VegaService):
+    _local_data_cache: LocalDataCache | None  # set by VegaService.__init__
+
     def __init__(
         self,
         seed: int = 0,
@@ -200,7 +206,8 @@ class EmbeddedVegaService(VegaService):
     def data_cache(self) -> LocalDataCache:
         if self._local_data_cache is None:
             self._started()
-            self._local_data_cache = SynchronousDataCache(
+            assert self.store is not None  # started with the node
+            cache = SynchronousDataCache(
                 self.store,
                 self.trading_data_client_v2,
                 self.market_pos_decimals,
@@ -208,7 +215,8 @@ class EmbeddedVegaService(VegaService):
                 self.asset_decimals,
                 self.market_to_asset,
             )
-            self._local_data_cache.start_live_feeds(
+            self._local_data_cache = cache
+            cache.start_live_feeds(
                 start_high_load_feeds=self._listen_for_high_volume_stream_updates
             )
         return self._local_data_cache
@@ -299,10 +307,10 @@ class EmbeddedVegaService(VegaService):
         limit = node.faucet_limits.get(asset)
         details = node.governance.asset_details.get(asset)
         if limit is None and details is not None:
-            if not details.HasField("builtin_asset"):
-                raise VegaFaucetError(f"cannot mint {asset}: it is not a builtin asset")
             # as Vega's faucet: the amount may not exceed the maximum, so 0 refuses every mint
-            limit = int(details.builtin_asset.max_faucet_amount_mint or 0)
+            limit = builtin_faucet_limit(details)
+            if limit is None:
+                raise VegaFaucetError(f"cannot mint {asset}: it is not a builtin asset")
         if limit is not None and units > limit:
             raise VegaFaucetError(
                 f"cannot mint {amount} of {asset}: above the faucet limit of "

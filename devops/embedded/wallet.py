@@ -17,7 +17,7 @@ from nacl.encoding import HexEncoder
 from nacl.signing import SigningKey
 from vega_sim.wallet.base import DEFAULT_WALLET_NAME, Wallet
 
-from devops.embedded.codec.transactions import Transaction
+from devops.embedded.codec.transactions import Transaction, copy_command
 
 
 class UnknownKeyError(KeyError):
@@ -53,15 +53,16 @@ class EmbeddedWallet(Wallet):
         self.public_key(name=name, wallet_name=wallet_name)  # unknown keys fail as there
         return self._signing_key(self._wallet(wallet_name), name)
 
-    def public_key(self, name: str, wallet_name: str | None = None) -> str:
+    def public_key(self, name: str | None, wallet_name: str | None = None) -> str:
+        """`name` may be None, as vega-sim's optional key names are: no key has it."""
         wallet = self._wallet(wallet_name)
-        try:
-            return self.pub_keys[wallet][name]
-        except KeyError:
+        key = self.pub_keys.get(wallet, {}).get(name) if name is not None else None
+        if key is None:
             raise UnknownKeyError(
                 f"no key named {name!r} in wallet {wallet!r}; create it first with "
                 f"vega.create_key(name={name!r}, wallet_name={wallet!r})"
-            ) from None
+            )
+        return key
 
     def submit_transaction(
         self,
@@ -71,9 +72,7 @@ class EmbeddedWallet(Wallet):
         wallet_name: str | None = None,
     ) -> None:
         party = self.public_key(name=key_name, wallet_name=wallet_name)
-        command = type(transaction)()
-        command.CopyFrom(transaction)  # the caller may go on changing its message
-        self._submit(Transaction(party, transaction_type, command))
+        self._submit(Transaction(party, transaction_type, copy_command(transaction)))
 
     def login(self, name: str, passphrase: str) -> str:
         """Nothing to unlock in an embedded wallet; answers as a logged-in session would."""

@@ -29,6 +29,8 @@ from devops.engine.types import (
     TargetStakeParameters,
 )
 
+Market = markets_pb2.Market
+
 
 def _decimal(text: str, default: Decimal, field: str) -> Decimal:
     """A decimal field of the proposal, or `default` when left empty."""
@@ -86,7 +88,9 @@ def liquidity_monitoring(parameters: Any) -> LiquidityMonitoringParameters:
     return LiquidityMonitoringParameters(
         target_stake=TargetStakeParameters(
             time_window=target.time_window or 3600,
-            scaling_factor=Decimal(repr(target.scaling_factor)) if target.scaling_factor else 0,
+            scaling_factor=(
+                Decimal(repr(target.scaling_factor)) if target.scaling_factor else Decimal(0)
+            ),
         ),
         triggering_ratio=_decimal(parameters.triggering_ratio, Decimal(0), "triggering_ratio"),
         auction_extension=parameters.auction_extension or 1,
@@ -240,3 +244,49 @@ def market_proto(
     message.market_timestamps.pending = pending_at
     message.market_timestamps.open = open_at
     return message
+
+
+def updated_market_changes(original: Any, new: Any) -> Any:
+    """The market's configuration after an `update_market` proposal's `changes`.
+
+    What the update sets replaces the original's; the product and its settlement
+    asset stay as they were.
+    """
+    changes = type(original)()
+    changes.CopyFrom(original)
+    for name in (
+        "price_monitoring_parameters",
+        "liquidity_monitoring_parameters",
+        "simple",
+        "log_normal",
+    ):
+        if new.HasField(name):
+            getattr(changes, name).CopyFrom(getattr(new, name))
+    for name in ("lp_price_range", "linear_slippage_factor", "quadratic_slippage_factor"):
+        if getattr(new, name):
+            setattr(changes, name, getattr(new, name))
+    if new.metadata:
+        del changes.metadata[:]
+        changes.metadata.extend(new.metadata)
+    if new.HasField("instrument"):
+        changes.instrument.code = new.instrument.code or changes.instrument.code
+        future = new.instrument.future
+        for name in (
+            "data_source_spec_for_settlement_data",
+            "data_source_spec_for_trading_termination",
+            "data_source_spec_binding",
+        ):
+            if future.HasField(name):
+                getattr(changes.instrument.future, name).CopyFrom(getattr(future, name))
+        if future.quote_name:
+            changes.instrument.future.quote_name = future.quote_name
+    return changes
+
+
+def lineage(message: markets_pb2.Market, parent: str, fraction: object, successor: str) -> None:
+    """Spec 0081-SUCM: the parent (with its insurance fraction) and the successor, if any."""
+    if parent:
+        message.parent_market_id = parent
+        message.insurance_pool_fraction = str(fraction)
+    if successor:
+        message.successor_market_id = successor

@@ -1,11 +1,14 @@
-"""Conversion of the network domains' bus records into vega-sim's protobuf messages.
+"""Transfers, epochs, stake, delegations, validator scores and rewards as vega-sim's messages.
 
-Transfers, epochs, stake linkings, delegation balances, validator scores and
-reward payouts become the `events.v1` messages a data node stores and streams.
+The network domains' bus records become the `events.v1` messages a data node
+stores and streams, and the responses of its queries over them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from vega_sim.proto.data_node.api.v2 import trading_data_pb2 as td
 from vega_sim.proto.vega import vega_pb2
 from vega_sim.proto.vega.events.v1 import events_pb2
 
@@ -137,3 +140,31 @@ def reward_proto(payout: RewardPayout) -> vega_pb2.Reward:
         market_id=payout.market or "-",
         reward_type=vega_pb2.AccountType.Name(int(payout.reward_type)),
     )
+
+
+def stake_response(
+    balance: int, linkings: Iterable[events_pb2.StakeLinking]
+) -> td.GetStakeResponse:
+    response = td.GetStakeResponse(current_stake_available=str(balance))
+    for linking in linkings:
+        response.stake_linkings.edges.add(node=linking)
+    response.stake_linkings.page_info.has_next_page = False
+    return response
+
+
+def epoch_response(
+    epoch: Epoch | None, delegations: list[vega_pb2.Delegation]
+) -> td.GetEpochResponse:
+    if epoch is None:
+        return td.GetEpochResponse()
+    return td.GetEpochResponse(epoch=epoch_proto(epoch, delegations))
+
+
+def reward_summaries_response(
+    totals: Iterable[tuple[tuple[str, str], int]],
+) -> td.ListRewardSummariesResponse:
+    """One summary per ((party, asset), total amount)."""
+    response = td.ListRewardSummariesResponse()
+    for (party, asset), amount in totals:
+        response.summaries.add(party_id=party, asset_id=asset, amount=str(amount))
+    return response

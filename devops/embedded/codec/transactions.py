@@ -9,6 +9,7 @@ positive)`, and the market never sees it. `CommandError` carries that reason.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,6 +19,7 @@ from devops.engine.commands import (
     IcebergSubmission,
     LiquidityOrder,
     LiquidityProvisionAmendment,
+    LiquidityProvisionCancellation,
     LiquidityProvisionSubmission,
     OrderAmendment,
     OrderCancellation,
@@ -235,3 +237,31 @@ def liquidity_amendment(message: Any) -> LiquidityProvisionAmendment:
         sells=_liquidity_orders(message.sells, f"{field}.sells") if message.sells else None,
         reference=message.reference,
     )
+
+
+def liquidity_cancellation(message: Any) -> LiquidityProvisionCancellation:
+    return LiquidityProvisionCancellation(message.market_id)
+
+
+def withdrawal(message: Any) -> tuple[str, int]:
+    """(asset, amount) of a `WithdrawSubmission`; an amount that is not a number is 0."""
+    amount = int(message.amount) if message.amount.isdigit() else 0
+    return message.asset, amount
+
+
+def oracle_data(message: Any) -> dict[str, str]:
+    """The properties of an `OracleDataSubmission`'s JSON payload."""
+    try:
+        payload = json.loads(message.payload)
+    except ValueError:
+        raise CommandError("oracle_data_submission.payload (is not valid JSON)") from None
+    if not isinstance(payload, dict):
+        raise CommandError("oracle_data_submission.payload (must be a JSON object)")
+    return {str(k): str(v) for k, v in payload.items()}
+
+
+def copy_command(message: Any) -> Any:
+    """A copy of a command, so the caller may go on changing its own."""
+    command = type(message)()
+    command.CopyFrom(message)
+    return command

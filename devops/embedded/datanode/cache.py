@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import vega_sim.api.data as data
-import vega_sim.proto.vega as vega_protos
 from vega_sim.local_data_cache import LocalDataCache
-from vega_sim.proto.vega.events.v1 import events_pb2
 
+from devops.embedded.codec.bus import BusEvent, TimeUpdate
+from devops.embedded.codec.governance import Asset
+from devops.embedded.codec.markets import Market
+from devops.embedded.codec.orders import ACTIVE_ORDER
 from devops.embedded.datanode.retention import drop_before
 from devops.embedded.datanode.store import DataNodeStore
-
-_ACTIVE = vega_protos.vega.Order.Status.STATUS_ACTIVE
 
 
 class SynchronousDataCache(LocalDataCache):
@@ -71,7 +71,7 @@ class SynchronousDataCache(LocalDataCache):
                     if (order.updated_at or order.created_at) >= cutoff
                 }
 
-    def _on_bus_event(self, event: events_pb2.BusEvent) -> None:
+    def _on_bus_event(self, event: BusEvent) -> None:
         handler = self._handlers.get(event.type)
         if handler is None:
             return
@@ -91,14 +91,14 @@ class SynchronousDataCache(LocalDataCache):
             self._ledger_entries_from_feed.append(update)
         elif isinstance(update, data.Transfer):
             self._transfer_state_from_feed.setdefault(update.party_to, {})[update.id] = update
-        elif isinstance(update, events_pb2.TimeUpdate):
+        elif isinstance(update, TimeUpdate):
             self._time_update_from_feed = int(update.timestamp)
-        elif isinstance(update, vega_protos.markets.Market):
+        elif isinstance(update, Market):
             self._market_from_feed[update.id] = update
             for decimals in (self._market_pos_decimals, self._market_price_decimals):
                 decimals[update.id]  # noqa: B018 - fills the lazily loaded decimals now
             self._market_to_asset[update.id]  # noqa: B018
-        elif isinstance(update, vega_protos.assets.Asset):
+        elif isinstance(update, Asset):
             self._asset_from_feed[update.id] = update
             self._asset_decimals[update.id]  # noqa: B018
 
@@ -109,7 +109,7 @@ class SynchronousDataCache(LocalDataCache):
         known = live.get(order.id)
         if known is not None and order.version < known.version:
             return  # an older version arriving late changes nothing
-        if order.status == _ACTIVE:
+        if order.status == ACTIVE_ORDER:
             live[order.id] = order
             return
         live.pop(order.id, None)

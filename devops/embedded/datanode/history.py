@@ -9,38 +9,25 @@
   `start <= time <= end`, an unset bound being time 0 as Vega reads it.
 - `ListMarginLevels`: each party's levels as last published, stamped with the block
   time they were computed at.
-- Position status (`datanode/entities/position.go`): distressed, orders closed or
-  closed out, as the distressed events and the close-out settlement leave it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vega_sim.proto.data_node.api.v2 import trading_data_pb2 as td
-from vega_sim.proto.vega import vega_pb2
-
-from devops.embedded.codec.records import margin_levels_proto, market_data_proto
+from devops.embedded.codec.accounts import aggregated_ledger_entry, margin_levels_proto, owner
+from devops.embedded.codec.market_data import market_data_proto
 from devops.embedded.datanode.store import DataNodeStore
-from devops.engine.collateral import AccountSnapshot, LedgerEntry
 
-_POSITION_STATUS = {
-    "DISTRESSED": vega_pb2.POSITION_STATUS_DISTRESSED,
-    "ORDERS_CLOSED": vega_pb2.POSITION_STATUS_ORDERS_CLOSED,
-    "CLOSED_OUT": vega_pb2.POSITION_STATUS_CLOSED_OUT,
-}
+if TYPE_CHECKING:
+    from devops.engine.collateral import AccountSnapshot
 
 
 class InvalidArgumentError(ValueError):
     """A request a data node refuses (gRPC INVALID_ARGUMENT)."""
 
 
-def position_status(status: str) -> int:
-    """Vega's `PositionStatus` for the positions view's status name."""
-    return _POSITION_STATUS.get(status, vega_pb2.POSITION_STATUS_UNSPECIFIED)
-
-
-def market_data_history(store: DataNodeStore, request: Any) -> list[vega_pb2.MarketData]:
+def market_data_history(store: DataNodeStore, request: Any) -> list[Any]:
     start, end = request.start_timestamp, request.end_timestamp
     return [
         market_data_proto(data)
@@ -49,7 +36,7 @@ def market_data_history(store: DataNodeStore, request: Any) -> list[vega_pb2.Mar
     ]
 
 
-def margin_levels(store: DataNodeStore, request: Any) -> list[vega_pb2.MarginLevels]:
+def margin_levels(store: DataNodeStore, request: Any) -> list[Any]:
     return [
         margin_levels_proto(levels)
         for (market_id, party), levels in store.margin_levels.items()
@@ -58,14 +45,10 @@ def margin_levels(store: DataNodeStore, request: Any) -> list[vega_pb2.MarginLev
     ]
 
 
-def _owner(account: AccountSnapshot) -> str:
-    return "" if account.owner == "*" else account.owner
-
-
 def _side_matches(account: AccountSnapshot, wanted: Any, asset_id: str) -> bool:
     return (
         (not asset_id or account.asset == asset_id)
-        and (not wanted.party_ids or _owner(account) == wanted.party_ids[0])
+        and (not wanted.party_ids or owner(account) == wanted.party_ids[0])
         and (not wanted.market_ids or account.market_id in wanted.market_ids)
         and (not wanted.account_types or int(account.type) in wanted.account_types)
     )
@@ -75,7 +58,7 @@ def _side_given(wanted: Any) -> bool:
     return bool(wanted.asset_id or wanted.party_ids or wanted.market_ids or wanted.account_types)
 
 
-def ledger_entries(store: DataNodeStore, request: Any) -> list[td.AggregatedLedgerEntry]:
+def ledger_entries(store: DataNodeStore, request: Any) -> list[Any]:
     wanted = request.filter
     senders, receivers = wanted.from_account_filter, wanted.to_account_filter
     if len(senders.party_ids) > 1 or len(receivers.party_ids) > 1:
@@ -100,28 +83,5 @@ def ledger_entries(store: DataNodeStore, request: Any) -> list[td.AggregatedLedg
             else:
                 chosen = from_ok if from_given else to_ok
             if chosen and (not types or int(entry.type) in types):
-                nodes.append(_aggregated(entry, time))
+                nodes.append(aggregated_ledger_entry(entry, time))
     return nodes
-
-
-def _aggregated(entry: LedgerEntry, time: int) -> td.AggregatedLedgerEntry:
-    sender, receiver = entry.from_account, entry.to_account
-    message = td.AggregatedLedgerEntry(
-        timestamp=time,
-        quantity=str(entry.amount),
-        transfer_type=int(entry.type),
-        asset_id=sender.asset,
-        from_account_type=int(sender.type),
-        to_account_type=int(receiver.type),
-        from_account_balance=str(sender.balance),
-        to_account_balance=str(receiver.balance),
-    )
-    for field, value in (
-        ("from_account_party_id", _owner(sender)),
-        ("to_account_party_id", _owner(receiver)),
-        ("from_account_market_id", sender.market_id),
-        ("to_account_market_id", receiver.market_id),
-    ):
-        if value:
-            setattr(message, field, value)
-    return message

@@ -1,5 +1,6 @@
 """The data node's answers about transfers, stake, delegations, epochs, rewards and
-position estimates, from its stores (and, for estimates, the market's last state).
+position estimates, from its stores (and, for estimates, the market's last state
+as `core_view` gives it).
 
 Filters follow data node v0.72: transfers by public key and direction (from, to,
 either), delegations by party, node and epoch (the current epoch by default),
@@ -9,14 +10,16 @@ and asset. Rejected transfers are kept, as the data node keeps them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from vega_sim.proto.data_node.api.v2 import trading_data_pb2 as td
-from vega_sim.proto.vega import vega_pb2
-
-from devops.embedded.codec.network import epoch_proto
+from devops.embedded.codec.api import page
+from devops.embedded.codec.estimates import BUY, SELL, MarginFigures, estimate_response
+from devops.embedded.codec.network import (
+    epoch_response,
+    reward_summaries_response,
+    stake_response,
+)
 from devops.embedded.datanode.position_estimate import (
     EstimateError,
     Factors,
@@ -32,15 +35,7 @@ _FROM, _TO, _EITHER = 1, 2, 3
 _WIDE = Context(prec=100)
 
 
-def _page(response: Any, field: str, nodes: Iterable[Any]) -> Any:
-    connection = getattr(response, field)
-    for node in nodes:
-        connection.edges.add(node=node)
-    connection.page_info.has_next_page = False
-    return response
-
-
-def list_transfers(store: DataNodeStore, request: Any) -> td.ListTransfersResponse:
+def list_transfers(store: DataNodeStore, request: Any) -> Any:
     key = request.pubkey if request is not None else ""
     direction = request.direction if request is not None else 0
     nodes = []
@@ -54,27 +49,22 @@ def list_transfers(store: DataNodeStore, request: Any) -> td.ListTransfersRespon
             if direction in (0, _EITHER) and key not in (sender, receiver):
                 continue
         nodes.append(transfer)
-    return _page(td.ListTransfersResponse(), "transfers", nodes)
+    return page("ListTransfers", "transfers", nodes)
 
 
-def get_stake(store: DataNodeStore, request: Any) -> td.GetStakeResponse:
+def get_stake(store: DataNodeStore, request: Any) -> Any:
     party = request.party_id
-    balance = store.node.network.staking.balance(party) or 0
-    response = td.GetStakeResponse(current_stake_available=str(balance))
-    for linking in store.network.stake_linkings:
-        if linking.party == party:
-            response.stake_linkings.edges.add(node=linking)
-    response.stake_linkings.page_info.has_next_page = False
-    return response
+    linkings = [linking for linking in store.network.stake_linkings if linking.party == party]
+    return stake_response(store.stake_balance(party), linkings)
 
 
-def list_delegations(store: DataNodeStore, request: Any) -> td.ListDelegationsResponse:
+def list_delegations(store: DataNodeStore, request: Any) -> Any:
     epoch = int(request.epoch_id) if request.epoch_id else None
     nodes = store.network.delegations_for(request.party_id, request.node_id, epoch)
-    return _page(td.ListDelegationsResponse(), "delegations", nodes)
+    return page("ListDelegations", "delegations", nodes)
 
 
-def get_epoch(store: DataNodeStore, request: Any) -> td.GetEpochResponse:
+def get_epoch(store: DataNodeStore, request: Any) -> Any:
     epochs = store.network.epochs
     if request is not None and request.HasField("id"):
         epoch = epochs.get(request.id)
@@ -85,12 +75,11 @@ def get_epoch(store: DataNodeStore, request: Any) -> td.GetEpochResponse:
     else:
         epoch = store.network.current_epoch
     if epoch is None:
-        return td.GetEpochResponse()
-    delegations = store.network.delegations_for(epoch=epoch.seq)
-    return td.GetEpochResponse(epoch=epoch_proto(epoch, delegations))
+        return epoch_response(None, [])
+    return epoch_response(epoch, store.network.delegations_for(epoch=epoch.seq))
 
 
-def _rewards(store: DataNodeStore, party: str, asset: str) -> list[vega_pb2.Reward]:
+def _rewards(store: DataNodeStore, party: str, asset: str) -> list[Any]:
     return [
         r
         for r in store.network.rewards
@@ -98,35 +87,32 @@ def _rewards(store: DataNodeStore, party: str, asset: str) -> list[vega_pb2.Rewa
     ]
 
 
-def list_rewards(store: DataNodeStore, request: Any) -> td.ListRewardsResponse:
+def list_rewards(store: DataNodeStore, request: Any) -> Any:
     nodes = [
         r
         for r in _rewards(store, request.party_id, request.asset_id)
         if (not request.HasField("from_epoch") or r.epoch >= request.from_epoch)
         and (not request.HasField("to_epoch") or r.epoch <= request.to_epoch)
     ]
-    return _page(td.ListRewardsResponse(), "rewards", nodes)
+    return page("ListRewards", "rewards", nodes)
 
 
-def list_reward_summaries(store: DataNodeStore, request: Any) -> td.ListRewardSummariesResponse:
+def list_reward_summaries(store: DataNodeStore, request: Any) -> Any:
     totals: dict[tuple[str, str], int] = {}
     for reward in _rewards(store, request.party_id, request.asset_id):
         key = (reward.party_id, reward.asset_id)
         totals[key] = totals.get(key, 0) + int(reward.amount)
-    response = td.ListRewardSummariesResponse()
-    for (party, asset), amount in sorted(totals.items()):
-        response.summaries.add(party_id=party, asset_id=asset, amount=str(amount))
-    return response
+    return reward_summaries_response(sorted(totals.items()))
 
 
-def estimate_position(store: DataNodeStore, request: Any) -> td.EstimatePositionResponse:
+def estimate_position(store: DataNodeStore, request: Any) -> Any:
     """Data node v0.72's `EstimatePosition`; bad input raises `EstimateError`."""
     if not request.market_id:
         raise EstimateError("empty or missing market ID")
-    market = store.node.engine.markets.get(request.market_id)
-    if market is None:
+    if request.market_id not in store.markets:
         raise EstimateError(f"market {request.market_id} not found")
-    config = market.config
+    config = store.markets.config(request.market_id)
+    risk = store.markets.risk_factors(request.market_id)
     price_factor = Decimal(config.price_factor)
     buys: list[OrderInfo] = []
     sells: list[OrderInfo] = []
@@ -139,13 +125,13 @@ def estimate_position(store: DataNodeStore, request: Any) -> td.EstimatePosition
             if price < 0 or price != price.to_integral_value():
                 raise EstimateError("invalid order price")
             info = OrderInfo(order.remaining, price * price_factor, order.is_market_order)
-            if order.side == vega_pb2.SIDE_BUY:
+            if order.side == BUY:
                 buys.append(info)
-            elif order.side == vega_pb2.SIDE_SELL:
+            elif order.side == SELL:
                 sells.append(info)
             else:
                 raise EstimateError("invalid order side")
-        data = market.market_data()
+        data = store.latest_market_data(request.market_id)
         auction = data.auction_end > 0
         observable = Decimal(data.mark_price)
         if auction and data.trading_mode.name == "OPENING_AUCTION":
@@ -155,15 +141,12 @@ def estimate_position(store: DataNodeStore, request: Any) -> td.EstimatePosition
             Decimal(10) ** config.position_decimal_places,
             Decimal(config.linear_slippage_factor),
             Decimal(config.quadratic_slippage_factor),
-            Decimal(market.risk_factors.long),
-            Decimal(market.risk_factors.short),
+            Decimal(risk.long),
+            Decimal(risk.short),
         )
-        response = td.EstimatePositionResponse()
         scaling = config.margin_scaling
-        for target, slippage in (
-            (response.margin.worst_case, True),
-            (response.margin.best_case, False),
-        ):
+        margins: list[MarginFigures] = []
+        for slippage in (True, False):  # worst case, then best case
             margin = maintenance_margin(
                 request.open_volume,
                 buys,
@@ -173,25 +156,21 @@ def estimate_position(store: DataNodeStore, request: Any) -> td.EstimatePosition
                 with_slippage=slippage,
                 auction=auction,
             )
-            target.market_id = config.id
-            target.asset = config.asset
-            target.maintenance_margin = round_half_away(margin)
-            target.search_level = round_half_away(margin * scaling.search)
-            target.initial_margin = round_half_away(margin * scaling.initial)
-            target.collateral_release_level = round_half_away(margin * scaling.release)
-        for case in (response.liquidation.best_case, response.liquidation.worst_case):
-            # without collateral the data node leaves the estimate empty; vega-sim reads the
-            # empty strings as numbers, so it gets the zeros its documentation promises
-            case.open_volume_only = case.including_buy_orders = case.including_sell_orders = "0"
+            margins.append(
+                (
+                    round_half_away(margin),
+                    round_half_away(margin * scaling.search),
+                    round_half_away(margin * scaling.initial),
+                    round_half_away(margin * scaling.release),
+                )
+            )
+        liquidation: list[tuple[str, str, str] | None] = [None, None]
         if request.HasField("collateral_available") and request.collateral_available:
             try:
                 collateral = Decimal(request.collateral_available)
             except InvalidOperation:
                 raise EstimateError("invalid collateral amount") from None
-            for target, slippage in (
-                (response.liquidation.best_case, False),
-                (response.liquidation.worst_case, True),
-            ):
+            for index, slippage in ((0, False), (1, True)):  # best case, then worst case
                 prices = liquidation_prices(
                     request.open_volume,
                     list(buys),
@@ -201,7 +180,16 @@ def estimate_position(store: DataNodeStore, request: Any) -> td.EstimatePosition
                     factors,
                     with_slippage=slippage,
                 )
-                target.open_volume_only = decimal_text(prices[0])
-                target.including_buy_orders = decimal_text(prices[1])
-                target.including_sell_orders = decimal_text(prices[2])
-    return response
+                liquidation[index] = (
+                    decimal_text(prices[0]),
+                    decimal_text(prices[1]),
+                    decimal_text(prices[2]),
+                )
+    return estimate_response(
+        config.id,
+        config.asset,
+        worst_margin=margins[0],
+        best_margin=margins[1],
+        best_liquidation=liquidation[0],
+        worst_liquidation=liquidation[1],
+    )

@@ -8,10 +8,7 @@ Each record is also streamed to `ObserveEventBus` readers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from vega_sim.proto.vega import vega_pb2
-from vega_sim.proto.vega.events.v1 import events_pb2
+from typing import TYPE_CHECKING, Any
 
 from devops.embedded.codec.network import (
     delegation_event_proto,
@@ -44,12 +41,13 @@ class NetworkStore:
 
     def __init__(self, store: DataNodeStore) -> None:
         self._store = store
-        self.transfers: dict[str, events_pb2.Transfer] = {}
+        self.transfers: dict[str, Any] = {}  # id -> Transfer event proto
         self.epochs: dict[int, Epoch] = {}
-        self.stake_linkings: list[events_pb2.StakeLinking] = []
-        self.delegations: dict[tuple[str, str, int], vega_pb2.Delegation] = {}
-        self.validator_scores: list[events_pb2.ValidatorScoreEvent] = []
-        self.rewards: list[vega_pb2.Reward] = []
+        self.stake_linkings: list[Any] = []  # StakeLinking event protos
+        self.stake_balances: dict[str, int] = {}  # party -> associated stake
+        self.delegations: dict[tuple[str, str, int], Any] = {}  # -> Delegation proto
+        self.validator_scores: list[Any] = []  # ValidatorScoreEvent protos
+        self.rewards: list[Any] = []  # Reward protos
         store.node.engine.bus.subscribe(self._on_event, _TYPES)
 
     @property
@@ -71,6 +69,7 @@ class NetworkStore:
         elif kind is EventType.STAKE_LINKING:
             message = stake_linking_proto(payload, self._store.node.height + 1)
             self.stake_linkings.append(message)
+            self.stake_balances[payload.party] = payload.balance
             stream(stake_linking=message)
         elif kind is EventType.DELEGATION_BALANCE:
             key = (payload.party, payload.node_id, payload.epoch_seq)
@@ -86,7 +85,7 @@ class NetworkStore:
 
     def delegations_for(
         self, party: str = "", node_id: str = "", epoch: int | None = None
-    ) -> list[vega_pb2.Delegation]:
+    ) -> list[Any]:
         """The latest balance per party and node for `epoch` (the current one by default)."""
         if epoch is None:
             current = self.current_epoch

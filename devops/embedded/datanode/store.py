@@ -4,9 +4,13 @@ Histories (every order version, trades, proposals and votes, liquidity
 provisions, positions and PnL, ledger movements, each block's market data, each
 party's latest margin levels) come from the bus alone, converted to vega-sim's
 protos the moment they are published when the engine goes on mutating its own
-records (immutable records are converted when read). Current balances, market
-data and depth are the engine's live state at the last block, which is what a
-data node in sync with its core returns.
+records (immutable records are converted when read). Balances, network
+parameters, markets (`markets`) and stake come from the bus too (ACCOUNT events,
+enacted proposals, market events, stake linkings), over the state the store was
+started on. Each market's data is taken from the core at the end of each block,
+as Vega's core publishes it; book depth, successor take-overs and chain
+statistics, which no event carries, are the core's state at the last block
+(`core_view`), which is what a data node in sync with its core returns.
 
 The `retention` policy (`devops.embedded.datanode.retention`) bounds the histories, as a
 Vega data node's retention period does: order versions and final orders, trades,
@@ -18,45 +22,32 @@ close-outs are kept whatever their age.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from vega_sim.proto.vega import assets_pb2, vega_pb2
-from vega_sim.proto.vega.events.v1 import events_pb2
-
-from devops.embedded.codec.markets import market_proto
-from devops.embedded.codec.records import (
-    ledger_movement_proto,
+from devops.embedded.codec.bus import BusEvent, bus_event, ledger_movements, time_update
+from devops.embedded.codec.governance import asset_proto, copy, enacted_parameter
+from devops.embedded.codec.market_data import market_data_proto
+from devops.embedded.codec.markets import lineage, market_proto
+from devops.embedded.codec.orders import (
+    LIVE_ORDER_STATUSES,
     liquidity_provision_proto,
-    market_data_proto,
     order_proto,
     trade_proto,
 )
+from devops.embedded.datanode.core_view import CoreView
+from devops.embedded.datanode.markets import MarketsStore
 from devops.embedded.datanode.network_store import NetworkStore
 from devops.embedded.datanode.positions import PositionsView
 from devops.embedded.datanode.retention import ARCHIVE, RetentionPolicy, drop_before, prune_versions
 from devops.embedded.node import EmbeddedNode, TransactionResult
-from devops.engine.collateral import LedgerMovement
+from devops.engine.collateral import AccountSnapshot, LedgerMovement
 from devops.engine.events.bus import Event, EventType
 from devops.engine.events.payloads import MarginLevelsEvent, MarketData
+from devops.engine.types import AccountType
 
-LIVE_STATUSES = (vega_pb2.Order.Status.STATUS_ACTIVE, vega_pb2.Order.Status.STATUS_PARKED)
-BusEventListener = Callable[[events_pb2.BusEvent], None]
-# the BusEvent field each streamed record goes into, and its event type
-_STREAMED = {
-    "order": events_pb2.BUS_EVENT_TYPE_ORDER,
-    "trade": events_pb2.BUS_EVENT_TYPE_TRADE,
-    "asset": events_pb2.BUS_EVENT_TYPE_ASSET,
-    "market_created": events_pb2.BUS_EVENT_TYPE_MARKET_CREATED,
-    "market_data": events_pb2.BUS_EVENT_TYPE_MARKET_DATA,
-    "time_update": events_pb2.BUS_EVENT_TYPE_TIME_UPDATE,
-    "ledger_movements": events_pb2.BUS_EVENT_TYPE_LEDGER_MOVEMENTS,
-    "transfer": events_pb2.BUS_EVENT_TYPE_TRANSFER,
-    "epoch_event": events_pb2.BUS_EVENT_TYPE_EPOCH_UPDATE,
-    "stake_linking": events_pb2.BUS_EVENT_TYPE_STAKE_LINKING,
-    "delegation_balance": events_pb2.BUS_EVENT_TYPE_DELEGATION_BALANCE,
-    "validator_score": events_pb2.BUS_EVENT_TYPE_VALIDATOR_SCORE,
-    "reward_payout": events_pb2.BUS_EVENT_TYPE_REWARD_PAYOUT_EVENT,
-}
+LIVE_STATUSES = LIVE_ORDER_STATUSES
+BusEventListener = Callable[[BusEvent], None]
 
 
 class DataNodeStore:
@@ -72,17 +63,18 @@ class DataNodeStore:
         """`keep_ledger` streams ledger movements to listeners (the high-volume stream);
         the store keeps them either way, as a data node always stores ledger entries."""
         self.node = node
+        self.core = CoreView(node)
         self.retention = retention
         self._next_prune = retention.next_prune(node.vega_time)
-        self.orders: dict[str, list[vega_pb2.Order]] = {}  # id -> versions, oldest first
+        self.orders: dict[str, list[Any]] = {}  # id -> versions, oldest first
         # the ids of live orders, in the order they were first seen (Vega's `orders_live`)
         self.live_orders: dict[str, None] = {}
-        self.trades: list[vega_pb2.Trade] = []
-        self.last_trade: dict[str, vega_pb2.Trade] = {}  # market id -> its latest trade
+        self.trades: list[Any] = []  # Trade protos
+        self.last_trade: dict[str, Any] = {}  # market id -> its latest Trade proto
         self.proposals: dict[str, Any] = {}  # id -> governance Proposal proto
         self.votes: dict[str, list[Any]] = {}  # proposal id -> Vote protos
-        self.provisions: dict[tuple[str, str], vega_pb2.LiquidityProvision] = {}
-        self.assets: dict[str, assets_pb2.Asset] = {}
+        self.provisions: dict[tuple[str, str], Any] = {}  # LiquidityProvision protos
+        self.assets: dict[str, Any] = {}  # Asset protos
         self.ledger: list[tuple[int, LedgerMovement]] = []  # (block time, movement)
         self.market_data_history: dict[str, list[MarketData]] = {}  # market id -> per block
         self.margin_levels: dict[tuple[str, str], MarginLevelsEvent] = {}  # (market, party)
@@ -93,6 +85,13 @@ class DataNodeStore:
         # told the cutoff after each prune, so caches fed from the stream keep the same window
         self.prune_listeners: list[Callable[[int], None]] = []
         self._keep_ledger = keep_ledger
+        # what the store starts from, as a data node restores the network's state
+        self.accounts: dict[str, AccountSnapshot] = {
+            account.id: _snapshot(account)
+            for account in node.engine.collateral.accounts.values()
+            if account.type != AccountType.EXTERNAL
+        }
+        self.network_parameters: dict[str, str] = dict(node.engine.netparams.items())
         types = [
             EventType.ORDER,
             EventType.TRADE,
@@ -106,7 +105,10 @@ class DataNodeStore:
             EventType.TIME_UPDATE,
             EventType.LEDGER_MOVEMENTS,
             EventType.MARGIN_LEVELS,
+            EventType.ACCOUNT,
         ]
+        # first, so each market is known when its own events reach the store
+        self.markets = MarketsStore(self)
         node.engine.bus.subscribe(self._on_event, types)
         self.network = NetworkStore(self)
         node.block_listeners.append(self._on_block_end)
@@ -131,9 +133,11 @@ class DataNodeStore:
             self.last_trade[message.market_id] = message
             self._stream(trade=message)
         elif kind is EventType.PROPOSAL:
-            copy = type(payload)()
-            copy.CopyFrom(payload)
-            self.proposals[copy.id] = copy
+            self.proposals[payload.id] = copy(payload)
+            parameter = enacted_parameter(payload)
+            if parameter is not None:
+                key, value = parameter
+                self.network_parameters[key] = value
         elif kind is EventType.VOTE:
             self.votes.setdefault(payload.proposal_id, []).append(payload)
         elif kind is EventType.LIQUIDITY_PROVISION:
@@ -148,41 +152,36 @@ class DataNodeStore:
         elif kind is EventType.MARKET_CREATED:
             self._stream(market_created=self.market_proto(payload.market_id))
         elif kind is EventType.TIME_UPDATE:
-            self._stream(time_update=events_pb2.TimeUpdate(timestamp=payload))
+            self._stream(time_update=time_update(payload))
         elif kind is EventType.LEDGER_MOVEMENTS:
             # the movement is immutable: kept as published, converted when read
             self.ledger.append((self.node.next_block_time, payload))
             if self._keep_ledger:
-                movement = ledger_movement_proto(payload)
-                self._stream(
-                    ledger_movements=events_pb2.LedgerMovements(ledger_movements=[movement])
-                )
+                self._stream(ledger_movements=ledger_movements(payload))
         elif kind is EventType.MARGIN_LEVELS:
             self.margin_levels[(payload.market_id, payload.party)] = payload
+        elif kind is EventType.ACCOUNT:
+            if payload.type != AccountType.EXTERNAL:
+                self.accounts[payload.id] = payload
 
     def _asset(self, asset_id: str, decimals: int, quantum: int) -> None:
-        details = self.node.governance.asset_details.get(asset_id)
-        message = assets_pb2.Asset(id=asset_id, status=assets_pb2.Asset.Status.STATUS_ENABLED)
-        if details is not None:
-            message.details.CopyFrom(details)
-        else:  # a genesis asset
-            message.details.name = asset_id
-            message.details.symbol = asset_id
-            message.details.decimals = decimals
-            message.details.quantum = str(quantum)
-            limit = self.node.faucet_limits.get(asset_id, 0)
-            message.details.builtin_asset.max_faucet_amount_mint = str(limit)
+        message = asset_proto(
+            asset_id,
+            self.node.governance.asset_details.get(asset_id),
+            decimals=decimals,
+            quantum=quantum,
+            faucet_limit=self.node.faucet_limits.get(asset_id, 0),
+        )
         self.assets[asset_id] = message
         self._stream(asset=message)
 
     def _on_block_end(self) -> None:
         """Vega publishes every market's data at the end of each block; the node keeps it."""
-        for market_id in self.node.engine.markets:
-            if market_id in self.node.governance.market_changes:
-                data = self.node.engine.market_data(market_id)
-                self.market_data_history.setdefault(market_id, []).append(data)
-                if self.stream_listeners:
-                    self._stream(market_data=market_data_proto(data))
+        for market_id in self.markets.ids():
+            data = self.core.market_data(market_id)
+            self.market_data_history.setdefault(market_id, []).append(data)
+            if self.stream_listeners:
+                self._stream(market_data=market_data_proto(data))
         if self._next_prune is not None and self.node.vega_time >= self._next_prune:
             self.prune()
 
@@ -209,48 +208,55 @@ class DataNodeStore:
         if not self.stream_listeners:
             return
         ((field, message),) = event.items()
-        kind = _STREAMED[field]
-        bus_event = events_pb2.BusEvent(type=kind, block=str(self.node.height + 1))
-        getattr(bus_event, field).CopyFrom(message)
+        event = bus_event(field, message, self.node.height + 1)
         for listener in list(self.stream_listeners):
-            listener(bus_event)
+            listener(event)
 
     # ---- live reads -------------------------------------------------------------------------
 
     def market_proto(self, market_id: str) -> Any:
-        market = self.node.engine.markets[market_id]
-        proposed, pending = self.node.governance.market_times.get(market_id, (0, 0))
+        """The data node's `Market`: the proposal's terms, the core's factors and state."""
+        update = self.markets.updates[market_id]
+        proposed, created = self.markets.times[market_id]
         message = market_proto(
-            market.config,
-            self.node.governance.market_changes[market_id],
-            state=int(market.state),
-            trading_mode=int(market.trading_mode),
+            self.markets.config(market_id),
+            self.markets.changes[market_id],
+            state=int(update.state),
+            trading_mode=int(update.trading_mode),
             proposed_at=proposed,
-            pending_at=pending,
-            open_at=getattr(market, "opened_at", 0) or 0,
+            pending_at=created,
+            open_at=0,  # the core publishes no opening time
         )
-        succession = self.node.network.succession
-        successor = succession.proposed.get(market_id)
-        if successor is not None:  # spec 0081-SUCM: the data node shows the lineage
-            message.parent_market_id = successor.parent_id
-            message.insurance_pool_fraction = str(successor.insurance_fraction)
-        if market_id in succession.succeeded_by:
-            message.successor_market_id = succession.succeeded_by[market_id]
+        parent, fraction = self.markets.parents.get(market_id, ("", Decimal(0)))
+        lineage(message, parent, fraction, self.core.successor(market_id))
         return message
 
-    def market_data_proto(self, market_id: str) -> vega_pb2.MarketData:
-        return market_data_proto(self.node.engine.market_data(market_id))
+    def latest_market_data(self, market_id: str) -> MarketData:
+        """The data the market published at the end of the last block."""
+        return self.market_data_history[market_id][-1]
+
+    def market_data_proto(self, market_id: str) -> Any:
+        return market_data_proto(self.latest_market_data(market_id))
+
+    def stake_balance(self, party: str) -> int:
+        return self.network.stake_balances.get(party, 0)
 
 
-def _order_time(order: vega_pb2.Order) -> int:
+def _snapshot(account: Any) -> AccountSnapshot:
+    return AccountSnapshot(
+        account.id, account.owner, account.asset, account.market_id, account.type, account.balance
+    )
+
+
+def _order_time(order: Any) -> int:
     return order.updated_at or order.created_at
 
 
-def _order_is_live(order: vega_pb2.Order) -> bool:
+def _order_is_live(order: Any) -> bool:
     return order.status in LIVE_STATUSES
 
 
-def _trade_time(trade: vega_pb2.Trade) -> int:
+def _trade_time(trade: Any) -> int:
     return trade.timestamp
 
 

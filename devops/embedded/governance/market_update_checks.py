@@ -16,9 +16,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from vega_sim.proto.vega import governance_pb2
+from devops.embedded.codec.governance import ProposalError
 
-ProposalError = governance_pb2.ProposalError
 Rejection = tuple[int, str]
 
 _TIMESTAMP_KEY = 5  # PropertyKey.TYPE_TIMESTAMP

@@ -16,9 +16,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from vega_sim.proto.vega import governance_pb2
-
-from devops.embedded.codec.markets import market_config
+from devops.embedded.codec.governance import (
+    Proposal,
+    ProposalError,
+    State,
+    Vote,
+    VoteValue,
+    is_vote,
+    proposal_proto,
+    vote_proto,
+)
+from devops.embedded.codec.markets import market_config, updated_market_changes
 from devops.embedded.codec.transactions import CommandError
 from devops.embedded.governance.market_update_checks import changes_rejection, market_rejection
 from devops.engine.events.bus import EventBus, EventType
@@ -28,16 +36,12 @@ from devops.engine.ids import IdGenerator
 from devops.engine.netparams.params import NetworkParameterError
 from devops.engine.types import NANOS_PER_SECOND, AccountType
 
-State = governance_pb2.Proposal.State
-ProposalError = governance_pb2.ProposalError
-VoteValue = governance_pb2.Vote.Value
-
 
 @dataclass(slots=True)
 class ProposalRecord:
     """One proposal and its votes; `message` is what the data node returns."""
 
-    message: governance_pb2.Proposal
+    message: Proposal
     votes: dict[str, int] = field(default_factory=dict)  # party -> VoteValue
     enacted: bool = False
 
@@ -77,8 +81,8 @@ class Governance:
         self._bus = bus
         self.succession: Succession | None = None  # set by the node that owns the markets
 
-    def _publish(self, message: governance_pb2.Proposal | governance_pb2.Vote) -> None:
-        kind = EventType.VOTE if isinstance(message, governance_pb2.Vote) else EventType.PROPOSAL
+    def _publish(self, message: Proposal | Vote) -> None:
+        kind = EventType.VOTE if is_vote(message) else EventType.PROPOSAL
         self._bus.publish(kind, message)
 
     # ---- submissions ------------------------------------------------------------------------
@@ -88,15 +92,7 @@ class Governance:
 
     def submit(self, party: str, submission: Any) -> ProposalRecord:
         now = self.engine.now
-        proposal = governance_pb2.Proposal(
-            id=self.ids.next(),
-            reference=submission.reference,
-            party_id=party,
-            state=State.STATE_OPEN,
-            timestamp=now,
-            terms=submission.terms,
-            rationale=submission.rationale,
-        )
+        proposal = proposal_proto(self.ids.next(), party, submission, timestamp=now)
         record = ProposalRecord(proposal)
         prefix = f"governance.proposal.{record.prefix}"
         proposal.required_majority = self.engine.netparams.get(f"{prefix}.requiredMajority")
@@ -231,14 +227,7 @@ class Governance:
         if self._balance(party) < int(self.engine.netparams.get(f"{prefix}.minVoterBalance")):
             return "vote requires more governance tokens"
         record.votes[party] = submission.value
-        self._publish(
-            governance_pb2.Vote(
-                party_id=party,
-                value=submission.value,
-                proposal_id=record.message.id,
-                timestamp=self.engine.now,
-            )
-        )
+        self._publish(vote_proto(party, submission.value, record.message.id, self.engine.now))
         return None
 
     # ---- time -------------------------------------------------------------------------------
@@ -329,36 +318,7 @@ class Governance:
 
     def _update_market(self, update: Any) -> None:
         market = self.engine.markets[update.market_id]
-        original = self.market_changes[update.market_id]
-        changes = type(original)()
-        changes.CopyFrom(original)
-        new = update.changes
-        for name in (
-            "price_monitoring_parameters",
-            "liquidity_monitoring_parameters",
-            "simple",
-            "log_normal",
-        ):
-            if new.HasField(name):
-                getattr(changes, name).CopyFrom(getattr(new, name))
-        for name in ("lp_price_range", "linear_slippage_factor", "quadratic_slippage_factor"):
-            if getattr(new, name):
-                setattr(changes, name, getattr(new, name))
-        if new.metadata:
-            del changes.metadata[:]
-            changes.metadata.extend(new.metadata)
-        if new.HasField("instrument"):
-            changes.instrument.code = new.instrument.code or changes.instrument.code
-            future = new.instrument.future
-            for name in (
-                "data_source_spec_for_settlement_data",
-                "data_source_spec_for_trading_termination",
-                "data_source_spec_binding",
-            ):
-                if future.HasField(name):
-                    getattr(changes.instrument.future, name).CopyFrom(getattr(future, name))
-            if future.quote_name:
-                changes.instrument.future.quote_name = future.quote_name
+        changes = updated_market_changes(self.market_changes[update.market_id], update.changes)
         config = market_config(
             update.market_id,
             changes,
