@@ -160,6 +160,15 @@ class EmbeddedVegaService(VegaService):
         node.submit(Transaction(party, "stake", units))
         self.wait_fn(1)
 
+    def asset_total(self, asset_id: str) -> int:
+        """Every account of `asset_id` inside the network, exact in asset decimals: the
+        figure a conservation check needs, which no vega-sim read gives without rounding."""
+        return self._started().engine.collateral.total(asset_id)
+
+    def net_deposits(self, asset_id: str) -> int:
+        """Deposits less withdrawals of `asset_id` so far, exact; kept whole, never pruned."""
+        return self._started().engine.collateral.net_deposits.get(asset_id, 0)
+
     def stop(self) -> None:
         if self._local_data_cache is not None:
             self._local_data_cache.stop()

@@ -148,11 +148,10 @@ class StepRecorder:
         fresh = store.close_outs[self._seen_close_outs :]
         names = self._party_names() if fresh else {}
         self._seen_close_outs = len(store.close_outs)
-        collateral = self.vega.node.engine.collateral
         return (
             tuple(names.get(party, party) for _, _, party in fresh),
-            collateral.total(asset_id),
-            collateral.net_deposits.get(asset_id, 0),
+            self.vega.asset_total(asset_id),
+            self.vega.net_deposits(asset_id),
         )
 
     def _network_figures(self, market_id: str, asset_id: str) -> tuple[tuple[str, ...], int, int]:
