@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Generator
 from pathlib import Path
 
+import pluggy
 import pytest
+from _pytest.terminal import TerminalReporter  # pytest exports no public name for it
 
 from devops.fidelity import expectations
 from devops.fidelity.features import load_all
@@ -110,7 +113,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pluggy.Result[pytest.TestReport], None]:
     """Carry the scenario's own id on its reports (node ids escape non-ASCII text)."""
     outcome = yield
     callspec = getattr(item, "callspec", None)
@@ -167,7 +172,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _CONFIG.append(session.config)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
     tally = config.stash[_TALLY_KEY]
     if not tally.counts:
         return

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from devops.engine.collateral import AccountSnapshot, account_id
 from devops.engine.events.bus import EventType
+from devops.engine.events.payloads import MarketData
+from devops.engine.execution.market import Market
 from devops.engine.types import NANOS_PER_SECOND, AccountType, Order, OrderStatus, Trade
 from devops.engine.vega_decimal import vega_text
 from devops.fidelity.step_patterns import step
@@ -26,7 +28,7 @@ def _balance(world: World, owner: str, asset: str, market: str, kind: AccountTyp
     return world.engine.collateral.balance(owner, asset, market, kind)
 
 
-def _market(world: World, market_id: str):
+def _market(world: World, market_id: str) -> Market:
     market = world.engine.markets.get(market_id)
     if market is None:
         raise StepError(f"market {market_id} not found")
@@ -219,7 +221,7 @@ def market_data(world: World, table: Table, market_id: str) -> None:
     _check_fee_shares(data, table_rows)
 
 
-def _check_price_bounds(data, table_rows: list[Row]) -> None:
+def _check_price_bounds(data: MarketData, table_rows: list[Row]) -> None:
     """Every row names a horizon (else Vega skips the check); the first bound of it must match."""
     if not all(r.optional("horizon") is not None for r in table_rows):
         return
@@ -240,7 +242,7 @@ def _check_price_bounds(data, table_rows: list[Row]) -> None:
             )
 
 
-def _check_fee_shares(data, table_rows: list[Row]) -> None:
+def _check_fee_shares(data: MarketData, table_rows: list[Row]) -> None:
     """Every row names an average entry valuation (else Vega skips the check)."""
     if not all(r.has("average entry valuation") for r in table_rows):
         return

@@ -15,6 +15,7 @@ from devops.engine.commands import (
     LiquidityProvisionSubmission,
     OrderAmendment,
     OrderCancellation,
+    OrderConfirmation,
     OrderSubmission,
     PeggedSubmission,
 )
@@ -231,7 +232,7 @@ def _stop_specs(row: Row, now: int) -> tuple[StopOrderSpec | None, StopOrderSpec
     return falls_below, rises_above
 
 
-def submission_error(confirmation) -> str | None:
+def submission_error(confirmation: OrderConfirmation) -> str | None:
     """The error Vega's SubmitOrder returns for a confirmation, or None when it accepted it."""
     order = confirmation.order
     if order.status == OrderStatus.REJECTED or (
@@ -432,7 +433,8 @@ def submit_batch(world: World, table: Table, party: str) -> None:
     results = world.engine.batch_market_instructions(
         party, BatchMarketInstructions(submissions=submissions)
     )
-    errors = [e for e in (submission_error(r) for r in results) if e is not None]
+    confirmations = [r for r in results if isinstance(r, OrderConfirmation)]
+    errors = [e for e in map(submission_error, confirmations) if e is not None]
     if errors:
         raise StepError(f"the batch of {party} failed: {'; '.join(errors)}")
 
