@@ -1,1 +1,1 @@
-"""Benchmarks: throughput and memory figures printed as `name value unit` lines."""
+"""Benchmarks: one table of figures, each with what it measures, its target and its checks."""

@@ -1,80 +1,85 @@
-"""`python -m devops.bench [all|engine|service|scenario|long]`: figures as `name value unit` lines.
+"""`python -m devops.bench [all|engine|service|scenario|long]`: one table of figures.
 
-`long` (not part of `all`: it takes many minutes) runs ETHUSD for 1,000 and 10,000 steps,
-each in a fresh process, and prints both peak memories, their ratio, and the 10,000-step
-run's last 1,000 steps' wall and CPU time over its first 1,000's (see `devops.bench.long_run`).
+Each row gives the figure, its target where it has one and whether it is met, what
+exactly was measured (what is counted, over what, in what state) and what the
+benchmark checked about that state after measuring. A benchmark whose check fails
+shows FAILED and the command exits with status 1; a missed target is a finding, not a
+failure (status 0).
+
+- engine: the order book alone and the whole market (ExecutionEngine.submit_order)
+  on a book held at a fixed depth with exactly half of the orders crossing, with and
+  without an event reader; blocks per second of a market marking positions to market.
+- service: vega-sim submit_order + wait_fn(1) round trips in continuous trading.
+- scenario: one full ETHUSD run in a fresh process (time and peak memory), then ten
+  runs of the same seed in another fresh process (the tenth against the first).
+- long (not part of `all`: many minutes): ETHUSD for 1,000 and 10,000 steps, each in a
+  fresh process; peak memories and the last 1,000 steps' time over the first 1,000's.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 from devops.bench import engine_bench, long_run, scenario_bench, service_bench
+from devops.bench.figures import BenchCheckError, Figure, render
 
-Figure = tuple[str, Callable[[], float], str]
+Benchmark = tuple[str, Callable[[], list[Figure]]]
 
-ENGINE: list[Figure] = [
-    ("engine.book_submissions_per_second", engine_bench.book_submissions_per_second, "orders/s"),
-    (
-        "engine.market_submissions_per_second",
-        engine_bench.order_submissions_per_second,
-        "orders/s",
-    ),
+ENGINE: list[Benchmark] = [
+    ("engine.book_submissions_per_second", lambda: [engine_bench.book_submissions()]),
+    ("engine.market_submissions_per_second", lambda: [engine_bench.market_submissions()]),
     (
         "engine.market_submissions_per_second_with_event_reader",
-        lambda: engine_bench.order_submissions_per_second(listened=True),
-        "orders/s",
+        lambda: [engine_bench.market_submissions(listened=True)],
     ),
-    ("engine.blocks_per_second", engine_bench.blocks_per_second, "blocks/s"),
+    ("engine.blocks_per_second", lambda: [engine_bench.blocks()]),
     (
         "engine.blocks_per_second_with_event_reader",
-        lambda: engine_bench.blocks_per_second(listened=True),
-        "blocks/s",
+        lambda: [engine_bench.blocks(listened=True)],
     ),
 ]
-SERVICE: list[Figure] = [
-    (
-        "service.submit_order_wait_fn_round_trips_per_second",
-        service_bench.round_trips_per_second,
-        "round_trips/s",
-    ),
+SERVICE: list[Benchmark] = [
+    ("service.round_trips_per_second", lambda: [service_bench.round_trips()])
 ]
+SCENARIO: list[Benchmark] = [("scenario.ethusd (two fresh processes)", scenario_bench.figures)]
+LONG: list[Benchmark] = [("long.ethusd (two fresh processes)", long_run.long_figures)]
+
+SUITES = {
+    "all": ENGINE + SERVICE + SCENARIO,
+    "engine": ENGINE,
+    "service": SERVICE,
+    "scenario": SCENARIO,
+    "long": LONG,
+}
 
 
-def _scenario_figures() -> list[tuple[str, float, str]]:
-    seconds, megabytes = scenario_bench.one_run()
-    runs = scenario_bench.ten_runs()
-    return [
-        ("scenario.ethusd_full_run_seconds", seconds, "s"),
-        ("scenario.ethusd_full_run_peak_memory", megabytes, "MB"),
-        ("scenario.ethusd_first_of_ten_seconds", runs[0], "s"),
-        ("scenario.ethusd_tenth_of_ten_seconds", runs[-1], "s"),
-        ("scenario.ethusd_tenth_over_first", runs[-1] / runs[0], "ratio"),
-    ]
+def run(benchmarks: list[Benchmark]) -> tuple[list[Figure], list[str]]:
+    """Every benchmark's figures, and the failures of those whose self-checks failed."""
+    figures: list[Figure] = []
+    failures: list[str] = []
+    for name, benchmark in benchmarks:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        try:
+            figures.extend(benchmark())
+        except BenchCheckError as failure:
+            failures.append(f"{name}: {failure}")
+            figures.append(
+                Figure(name, float("nan"), "", f"[red]FAILED its check:[/red] {failure}")
+            )
+    return figures, failures
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devops.bench", description=__doc__)
-    parser.add_argument(
-        "suite",
-        nargs="?",
-        default="all",
-        choices=["all", "engine", "service", "scenario", "long"],
-    )
+    parser.add_argument("suite", nargs="?", default="all", choices=list(SUITES))
     suite = parser.parse_args(argv).suite
-    figures = (ENGINE if suite in ("all", "engine") else []) + (
-        SERVICE if suite in ("all", "service") else []
-    )
-    for name, measure, unit in figures:
-        print(f"{name} {measure():.0f} {unit}", flush=True)
-    if suite in ("all", "scenario"):
-        for name, value, unit in _scenario_figures():
-            print(f"{name} {value:.2f} {unit}", flush=True)
-    if suite == "long":
-        for name, value, unit in long_run.long_figures():
-            print(f"{name} {value:.2f} {unit}", flush=True)
-    return 0
+    figures, failures = run(SUITES[suite])
+    render(figures, title=f"python -m devops.bench {suite}")
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

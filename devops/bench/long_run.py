@@ -5,10 +5,11 @@ the harness's bounded data-node retention) and prints one JSON line: the steps r
 the process's peak resident set size in MB (interpreter and imports included), and
 the seconds of the first and of the last 1,000 steps (or of the whole run when it is
 shorter), both as wall time and as this process's CPU time (user + system; on a
-shared machine the wall time also counts other processes' load). The first window is measured from the end of step 1 to the end of
-step 1,001, so market creation (before step 1) is not in it; the last window ends
-with the run's last step. `long_figures` runs a 1,000-step and a 10,000-step run,
-each in its own process, so neither's memory includes the other's.
+shared machine the wall time also counts other processes' load). The first window is
+measured from the end of step 1 to the end of step 1,001, so market creation (before
+step 1) is not in it; the last window ends with the run's last step. `long_figures`
+runs a 1,000-step and a 10,000-step run, each in its own process, so neither's memory
+includes the other's, and checks that each ran the steps it was asked for.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import resource
 import subprocess
 import sys
 import time
+
+from devops.bench.figures import Figure, Target, check
 
 WINDOW = 1_000
 
@@ -40,6 +43,7 @@ def measure(steps: int) -> dict[str, float]:
     window = min(WINDOW, len(ends) - 1)
     return {
         "steps": len(ends),
+        "step_length_seconds": record.step_length_seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "first_window_seconds": ends[window] - ends[0],
         "last_window_seconds": ends[-1] - ends[-1 - window],
@@ -59,37 +63,56 @@ def in_fresh_process(steps: int) -> dict[str, float]:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def long_figures(
-    short_steps: int = 1_000, long_steps: int = 10_000
-) -> list[tuple[str, float, str]]:
+def long_figures(short_steps: int = 1_000, long_steps: int = 10_000) -> list[Figure]:
     """Peak memory of both runs and their ratio; the long run's last window over its first."""
     short = in_fresh_process(short_steps)
     long = in_fresh_process(long_steps)
+    for steps, result in ((short_steps, short), (long_steps, long)):
+        check(result["steps"] == steps, f"the {steps}-step run ran {result['steps']} steps")
+    window = int(min(WINDOW, long_steps - 1))
+    run = (
+        f"ETHUSD, seed 0, {long['step_length_seconds']:.0f} s steps, the harness's bounded "
+        "data-node retention"
+    )
+    fresh = (
+        "measured in its own fresh interpreter (peak resident set size, interpreter and "
+        "imports included)"
+    )
+    windows = (
+        f"of the {long_steps:,}-step run: the last {window:,} steps' time over the first "
+        f"{window:,} steps' (from the end of step 1, so market creation is not in it)"
+    )
     return [
-        (f"long.ethusd_{short_steps}_steps_peak_memory", short["peak_mb"], "MB"),
-        (f"long.ethusd_{long_steps}_steps_peak_memory", long["peak_mb"], "MB"),
-        ("long.peak_memory_long_over_short", long["peak_mb"] / short["peak_mb"], "ratio"),
-        (f"long.ethusd_{long_steps}_steps_first_1000_seconds", long["first_window_seconds"], "s"),
-        (f"long.ethusd_{long_steps}_steps_last_1000_seconds", long["last_window_seconds"], "s"),
-        (
-            "long.last_1000_over_first_1000",
+        Figure(
+            f"long.ethusd_{short_steps}_steps_peak_memory",
+            short["peak_mb"],
+            "MB",
+            f"one {short_steps:,}-step run ({run}), {fresh}.",
+        ),
+        Figure(
+            f"long.ethusd_{long_steps}_steps_peak_memory",
+            long["peak_mb"],
+            "MB",
+            f"one {long_steps:,}-step run ({run}), {fresh}.",
+        ),
+        Figure(
+            "long.peak_memory_long_over_short",
+            long["peak_mb"] / short["peak_mb"],
+            "x",
+            f"the {long_steps:,}-step run's peak memory over the {short_steps:,}-step run's: "
+            "whether memory stays flat as a run grows longer.",
+            target=Target(1.2, at_least=False),
+        ),
+        Figure(
+            f"long.last_{window}_over_first_{window}",
             long["last_window_seconds"] / long["first_window_seconds"],
-            "ratio",
-        ),
-        (
-            f"long.ethusd_{long_steps}_steps_first_1000_cpu_seconds",
-            long["first_window_cpu_seconds"],
-            "s",
-        ),
-        (
-            f"long.ethusd_{long_steps}_steps_last_1000_cpu_seconds",
-            long["last_window_cpu_seconds"],
-            "s",
-        ),
-        (
-            "long.last_1000_over_first_1000_cpu",
-            long["last_window_cpu_seconds"] / long["first_window_cpu_seconds"],
-            "ratio",
+            "x",
+            f"time {windows}: wall {long['first_window_seconds']:.1f} s then "
+            f"{long['last_window_seconds']:.1f} s, the process's CPU time (user + system) "
+            f"{long['first_window_cpu_seconds']:.1f} s then "
+            f"{long['last_window_cpu_seconds']:.1f} s.",
+            target=Target(1.1, at_least=False),
+            cpu_value=long["last_window_cpu_seconds"] / long["first_window_cpu_seconds"],
         ),
     ]
 
