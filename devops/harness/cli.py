@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from devops.harness import options
 from devops.harness.interruption import RunInterrupted, StopSignals
-from devops.localnet import LOCAL_NETWORK_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -90,7 +89,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                 f"argument --backend: {args.backend!r} is for simulations; with -n the run "
                 "uses the network's own chain, so drop --backend"
             )
-        if args.network == LOCAL_NETWORK_NAME and args.market_name is not None:
+        if args.network == options.LOCAL_NETWORK_NAME and args.market_name is not None:
             parser.error(
                 "argument -m/--market-name: the local network names its market after the "
                 "scenario; drop -m"
@@ -122,7 +121,7 @@ def _simulate(args: argparse.Namespace, stop: StopSignals, console: Console) -> 
     from devops.harness.deploy import DeployError, deploy
     from devops.harness.simulation import BackendUnavailableError, run_scenario
 
-    live = args.network not in (None, LOCAL_NETWORK_NAME)
+    live = args.network not in (None, options.LOCAL_NETWORK_NAME)
     backend = args.backend or "embedded"
     with_console = args.console and (live or backend == "nullchain")
     if args.console and not with_console:

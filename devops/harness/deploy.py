@@ -5,9 +5,10 @@ already funded, nobody proposes or votes, and agents only trade, through
 vega-sim's own `VegaServiceNetwork` (gRPC to the data node and core) and
 `VegaWallet` (the wallet's HTTP API), with time following the wall clock.
 
-The `local` target starts a local network in a subprocess (`devops.localnet`:
-the embedded engine served over gRPC and the wallet API on loopback, its market
-open and keys funded) and deploys to it through that same code path; the only
+The `local` target starts a local network in a subprocess
+(`devops.harness.local_network` runs `python -m devops.localnet`: the embedded
+engine served over gRPC and the wallet API on loopback, its market open and
+keys funded) and deploys to it through that same code path; the only
 differences from a live network are where the config points, that the wallet
 is already running, and an offline price feed. Live networks need vega-sim's
 network configuration (`make networks`), the Vega wallet binary and a wallet
@@ -32,11 +33,17 @@ from typing import Any
 from vega_sim.network_service import VegaServiceNetwork
 
 from devops.harness import agent_keys
-from devops.harness.networks import NetworkConfigError, config_name, read_network_config
-from devops.harness.options import NETWORKS
+from devops.harness.local_network import LocalNetworkError, LocalNetworkProcess
+from devops.harness.local_ports import free_port_offset
+from devops.harness.networks import (
+    LOCAL_NETWORK,
+    NetworkConfigError,
+    config_name,
+    read_network_config,
+)
+from devops.harness.options import LOCAL_NETWORK_NAME, NETWORKS
 from devops.harness.records import RunRecord
 from devops.harness.simulation import empty_record, prepared_scenario, run_recorded
-from devops.localnet import LOCAL_NETWORK_NAME
 
 
 class DeployError(RuntimeError):
@@ -183,9 +190,6 @@ def run_on_network(
 @contextmanager
 def _local_target(name: str, seed: int) -> Iterator[NetworkTarget]:
     """A local network for `name`, started in a subprocess for the length of the deploy."""
-    from devops.localnet import LOCAL_NETWORK
-    from devops.localnet.process import LocalNetworkError, LocalNetworkProcess, free_port_offset
-
     with tempfile.TemporaryDirectory(prefix="devops-localnet-") as folder:
         network = LocalNetworkProcess(
             name, seed=seed, port_offset=free_port_offset(), networks_dir=Path(folder)

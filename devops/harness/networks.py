@@ -4,6 +4,8 @@ vega-sim's network service reads `vegawallet-<network>.toml` from the folder nam
 by `VEGA_NETWORK_CONFIG`. This fetches them from Vega's public network-config
 repository into `networks/` (or `--dest`). Offline, it says so and what to do
 instead, and exits non-zero; nothing else in the project touches the internet.
+`LOCAL_NETWORK` names the local network's config (`vegawallet-local.toml`, written
+by `python -m devops.localnet`) the way vega-sim's `Network` names the others.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 import tomllib
 import urllib.error
 import urllib.request
+from enum import Enum
 from pathlib import Path
 
 from devops.harness import options
@@ -24,6 +27,15 @@ TIMEOUT_SECONDS = 10
 
 def config_name(network: str) -> str:
     return f"vegawallet-{network}.toml"
+
+
+class LocalNetwork(Enum):
+    """vega-sim's `Network` has no local member; this one names the config it reads."""
+
+    LOCAL = f"vegawallet-{options.LOCAL_NETWORK_NAME}"  # vega-sim reads `<value>.toml`
+
+
+LOCAL_NETWORK = LocalNetwork.LOCAL
 
 
 class NetworkConfigError(ValueError):

@@ -16,12 +16,14 @@ from dataclasses import fields
 from pathlib import Path
 
 from devops.harness.thresholds import ScenarioExpectations
-from devops.localnet import LOCAL_NETWORK_NAME
 
 # the single definitions; the runner and the deploy code must agree with them
 BACKENDS = ("embedded", "nullchain")
 # the shared networks `python -m devops.networks` fetches configs for
 LIVE_NETWORKS = ("stagnet1", "stagnet2", "stagnet3", "fairground")
+# the local network (`python -m devops.localnet`): the name a user gives (`-n local`) and
+# its config file's `Name`
+LOCAL_NETWORK_NAME = "local"
 NETWORKS = (*LIVE_NETWORKS, LOCAL_NETWORK_NAME)
 # numpy's RandomState takes seeds up to 2**32 - 1
 MAX_SEED = 2**32 - 1

@@ -5,25 +5,14 @@ embedded engine, then serves it in the foreground as a network does: the data
 node's and the core's gRPC APIs and the Vega wallet's HTTP API on loopback,
 blocks on the wall clock. vega-sim's own `VegaServiceNetwork` reaches it with
 `LOCAL_NETWORK` (the network config it writes is `vegawallet-local.toml`);
-`devops.localnet.process.LocalNetworkProcess` runs one in a subprocess.
+`devops.harness.local_network.LocalNetworkProcess` runs one in a subprocess.
+The names shared with the harness are the harness's, and re-exported here.
 """
 
 from __future__ import annotations
 
-from enum import Enum
-
-# the name a user gives (`-n local`) and the config file's `Name`
-LOCAL_NETWORK_NAME = "local"
-
-
-class LocalNetwork(Enum):
-    """vega-sim's `Network` has no local member; this one names the config it reads."""
-
-    LOCAL = f"vegawallet-{LOCAL_NETWORK_NAME}"
-
-
-LOCAL_NETWORK = LocalNetwork.LOCAL
-# printed, flushed, once every port is served and the files are written
-READY_LINE = "localnet ready"
+from devops.harness.local_network import READY_LINE
+from devops.harness.networks import LOCAL_NETWORK, LocalNetwork
+from devops.harness.options import LOCAL_NETWORK_NAME
 
 __all__ = ["LOCAL_NETWORK", "LOCAL_NETWORK_NAME", "READY_LINE", "LocalNetwork"]

@@ -18,7 +18,7 @@ def _positive(text: str) -> int:
 
 
 def _offset(text: str) -> int:
-    from devops.localnet.ports import Ports
+    from devops.harness.local_ports import Ports
 
     try:
         return Ports(int(text)).offset
@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     parser = _parser()
     args = parser.parse_args(argv)
-    from devops.localnet.ports import EXIT_PORT_IN_USE, Ports, first_port_in_use, port_in_use_line
+    from devops.harness.local_ports import Ports, first_port_in_use
+    from devops.localnet.ports import EXIT_PORT_IN_USE, port_in_use_line
 
     # before the heavy imports and the preparation, so that a busy port fails at once
     busy = first_port_in_use(Ports(args.port_offset))

@@ -1,10 +1,11 @@
-"""The files a local network leaves for its users: network config, wallet tokens, env.
+"""Writing the files a local network leaves for its users: network config, wallet tokens, env.
 
-`vegawallet-local.toml` is a Vega wallet network config (the format of the
-networks vega-sim and the Vega wallet import); the tokens file is what vega-sim's
-`VegaWallet.from_json` reads (`{wallet name: token}`), readable by this user
-only; `local.env` exports the variables that point vega-sim and the harness at
-the network. The token is new on every start and is never printed.
+Where they go and what `local.env` exports is `devops.harness.local_files`,
+which the harness reads too. `vegawallet-local.toml` is a Vega wallet network
+config (the format of the networks vega-sim and the Vega wallet import); the
+tokens file is what vega-sim's `VegaWallet.from_json` reads (`{wallet name:
+token}`), readable by this user only. The token is new on every start and is
+never printed.
 """
 
 from __future__ import annotations
@@ -14,48 +15,19 @@ import os
 import secrets
 import shlex
 import string
-from dataclasses import dataclass
 from pathlib import Path
 
-from devops.localnet import LOCAL_NETWORK, LOCAL_NETWORK_NAME
-from devops.localnet.ports import Ports
+from devops.harness.local_files import NetworkFiles, network_files
+from devops.harness.local_ports import Ports
+from devops.harness.options import LOCAL_NETWORK_NAME
 
-CONFIG_FILE = f"{LOCAL_NETWORK.value}.toml"  # what vega-sim reads for LOCAL_NETWORK
-TOKENS_FILE = "local-wallet-tokens.json"
-ENV_FILE = "local.env"
 _TOKEN_ALPHABET = string.ascii_letters + string.digits
 _TOKEN_LENGTH = 64  # the length of the Vega wallet's own API tokens
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkFiles:
-    """Where a local network's files are, and the variables `local.env` exports."""
-
-    config_path: Path
-    tokens_path: Path
-    env_path: Path
-    env: dict[str, str]
 
 
 def new_token() -> str:
     """A fresh wallet API token, as long as the Vega wallet's and as unguessable."""
     return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(_TOKEN_LENGTH))
-
-
-def network_files(directory: Path, ports: Ports, wallet_name: str) -> NetworkFiles:
-    """The paths and variables for a network, without writing anything."""
-    folder = directory.absolute()
-    tokens = folder / TOKENS_FILE
-    env = {
-        "VEGA_NETWORK_CONFIG": str(folder),
-        "VEGA_WALLET_TOKENS_FILE": str(tokens),
-        "VEGA_USER_WALLET_NAME": wallet_name,
-        # vega-sim's wallet signs with this wallet when a call names none
-        "VEGA_DEFAULT_WALLET_NAME": wallet_name,
-        "VEGA_WALLET_URL": ports.wallet_url,
-        "VEGA_NODE_GRPC_URL": ports.core_grpc_url,
-    }
-    return NetworkFiles(folder / CONFIG_FILE, tokens, folder / ENV_FILE, env)
 
 
 def network_config(ports: Ports) -> str:

@@ -22,8 +22,8 @@ from vega_sim.proto.data_node.api.v2 import trading_data_pb2, trading_data_pb2_g
 from vega_sim.proto.vega.api.v1 import core_pb2, core_pb2_grpc
 
 from devops.embedded.clients import NotFoundError, UnsupportedCallError
+from devops.harness.local_ports import HOST
 from devops.localnet.chain import LocalChain
-from devops.localnet.ports import HOST
 from devops.localnet.streams import EventSubscription
 
 STREAM_POLL_SECONDS = 0.25  # how often a waiting stream notices the client has gone

@@ -17,16 +17,13 @@ from typing import TextIO
 
 import grpc
 
-from devops.localnet import READY_LINE
+from devops.harness.local_files import NetworkFiles
+from devops.harness.local_network import READY_LINE
+from devops.harness.local_ports import Ports, first_port_in_use
 from devops.localnet.chain import LocalChain, PreparationError
-from devops.localnet.files import NetworkFiles, new_token, write_network_files
+from devops.localnet.files import new_token, write_network_files
 from devops.localnet.grpc_api import EventStreams, PortBindError, core_server, data_node_server
-from devops.localnet.ports import (
-    EXIT_PORT_IN_USE,
-    Ports,
-    first_port_in_use,
-    port_in_use_line,
-)
+from devops.localnet.ports import EXIT_PORT_IN_USE, port_in_use_line
 from devops.localnet.wallet_api import WalletServer, WalletService
 
 EXIT_PREPARATION_FAILED = 1

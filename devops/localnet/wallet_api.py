@@ -26,8 +26,8 @@ from vega_sim.proto.vega.commands.v1 import signature_pb2, transaction_pb2
 from vega_sim.proto.vega.wallet.v1 import wallet_pb2
 
 from devops.embedded.codec.transactions import Transaction
+from devops.harness.local_ports import HOST
 from devops.localnet.chain import LocalChain
-from devops.localnet.ports import HOST
 
 AUTHENTICATION_FAILURE = -32003
 HOSTNAME_RESOLUTION_FAILURE = -32002

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from devops.localnet.process import LocalNetworkProcess, free_port_offset
+from devops.harness.local_network import LocalNetworkProcess
+from devops.harness.local_ports import free_port_offset
 
 SCENARIO = "ETHUSD"
 

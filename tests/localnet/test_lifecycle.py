@@ -16,8 +16,8 @@ import pytest
 from vega_sim.proto.data_node.api.v2 import trading_data_pb2 as td
 from vega_sim.proto.data_node.api.v2 import trading_data_pb2_grpc
 
-from devops.localnet.ports import HOST, Ports, free_port_offset, port_in_use
-from devops.localnet.process import LocalNetworkError, LocalNetworkProcess
+from devops.harness.local_network import LocalNetworkError, LocalNetworkProcess
+from devops.harness.local_ports import HOST, Ports, free_port_offset, port_in_use
 from tests.localnet.conftest import SCENARIO
 
 pytestmark = pytest.mark.xdist_group("localnet")

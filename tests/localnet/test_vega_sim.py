@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from vega_sim.network_service import VegaServiceNetwork
 
+from devops.harness.local_network import LocalNetworkProcess
 from devops.localnet import LOCAL_NETWORK
-from devops.localnet.process import LocalNetworkProcess
 from tests.localnet.conftest import SCENARIO
 
 pytestmark = pytest.mark.xdist_group("localnet")

@@ -16,7 +16,7 @@ from vega_sim.proto.vega.api.v1 import core_pb2, core_pb2_grpc
 from vega_sim.proto.vega.commands.v1 import transaction_pb2
 from vega_sim.proto.vega.events.v1 import events_pb2
 
-from devops.localnet.process import LocalNetworkProcess
+from devops.harness.local_network import LocalNetworkProcess
 
 pytestmark = pytest.mark.xdist_group("localnet")
 CALL_SECONDS = 5.0

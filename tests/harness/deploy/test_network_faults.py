@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from devops.harness.deploy import NetworkTarget, run_on_network
+from devops.harness.local_network import LocalNetworkProcess
+from devops.harness.local_ports import free_port_offset
+from devops.harness.networks import LOCAL_NETWORK
 from devops.harness.pipeline import check_and_report
 from devops.harness.records import RunRecord
 from devops.harness.registry import SCENARIOS
-from devops.localnet import LOCAL_NETWORK
-from devops.localnet.process import LocalNetworkProcess, free_port_offset
 
 # vega-sim's live-feed threads raise when their stream ends with the network; not ours
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
