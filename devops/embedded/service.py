@@ -121,7 +121,7 @@ class EmbeddedVegaService(VegaService):
             ),
             seconds_per_block=self.seconds_per_block,
             transactions_per_block=self.transactions_per_block,
-            netparams=NetworkParameters.from_vega_sim_genesis(),
+            netparams=NetworkParameters(app_state["network_parameters"]),
             genesis_assets={},
         )
         self.store = DataNodeStore(

@@ -183,37 +183,10 @@ def project_violations() -> tuple[Violation, ...]:
     return tuple(sorted(violations))
 
 
-# Known violations outside the files this test's authors may change: each is held to
-# strict xfail below, so the day it is fixed the test says to drop it from here.
-KNOWN = {
-    Violation(
-        "devops.engine.netparams.params",
-        87,
-        "vega_sim",
-        "engine must not use vega_sim",
-    ): (
-        "NetworkParameters.from_vega_sim_genesis reads vega-sim's genesis.json through "
-        "importlib.resources.files('vega_sim'), which imports vega_sim; its one caller is "
-        "devops/embedded/service.py, where that reading belongs"
-    ),
-}
-
-
-def _known(violation: Violation) -> bool:
-    """Known, whatever line it has moved to."""
-    return any(
-        (known.module, known.imported, known.reason)
-        == (violation.module, violation.imported, violation.reason)
-        for known in KNOWN
-    )
-
-
 @pytest.mark.parametrize("part", sorted(LAYERS))
 def test_each_part_imports_only_downward(part: str) -> None:
     found = [
-        str(violation)
-        for violation in project_violations()
-        if part_of(violation.module) == part and not _known(violation)
+        str(violation) for violation in project_violations() if part_of(violation.module) == part
     ]
     assert not found, "\n".join(found)
 
@@ -223,22 +196,6 @@ def test_every_module_is_in_a_layer() -> None:
     assert modules
     unlayered = sorted(module for module in modules if layer_of(part_of(module) or "") is None)
     assert not unlayered, unlayered
-
-
-@pytest.mark.parametrize(
-    "known",
-    [
-        pytest.param(
-            violation, marks=pytest.mark.xfail(strict=True, reason=reason), id=violation.module
-        )
-        for violation, reason in KNOWN.items()
-    ],
-)
-def test_known_violation_is_fixed(known: Violation) -> None:
-    assert not any(
-        (found.module, found.imported, found.reason) == (known.module, known.imported, known.reason)
-        for found in project_violations()
-    ), f"{known} (still there)"
 
 
 # ---- the checker itself can fail ------------------------------------------------------------

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from devops.engine.netparams.defaults import DEFAULTS
@@ -80,13 +79,6 @@ class NetworkParameters:
         for key, value in (overrides or {}).items():
             if key in self._values:
                 self._values[key] = str(value)
-
-    @classmethod
-    def from_vega_sim_genesis(cls, **kwargs: Any) -> NetworkParameters:
-        """Vega's defaults overlaid with the genesis that vega-sim ships for its nullchain."""
-        text = (resources.files("vega_sim") / "vegahome" / "genesis.json").read_text()
-        genesis = json.loads(text)
-        return cls(genesis["app_state"]["network_parameters"], **kwargs)
 
     # ---- reading --------------------------------------------------------------------------
 

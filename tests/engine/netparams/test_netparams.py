@@ -14,9 +14,10 @@ def test_vega_defaults_and_typed_reads() -> None:
     assert params.get_json("market.margin.scalingFactors")["initial_margin"] == 1.2
 
 
-def test_genesis_overlay_comes_from_the_installed_vega_sim() -> None:
-    params = NetworkParameters.from_vega_sim_genesis()
+def test_overrides_overlay_the_defaults_and_unknown_keys_are_ignored() -> None:
+    params = NetworkParameters({"governance.proposal.market.minEnact": "2s", "no.such": "1"})
     assert params.get("governance.proposal.market.minEnact") == "2s"
+    assert "no.such" not in params
 
 
 @pytest.mark.parametrize(
