@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from devops.engine.events.bus import EventBus, EventType
-from devops.engine.types import AccountType, TransferType
+from devops.engine.types import AccountType, Clock, TransferType
 
 NETWORK = "*"  # owner of the market's and the asset's system accounts
 NO_MARKET = "!"
@@ -70,7 +70,7 @@ def account_id(market_id: str, owner: str, asset: str, account_type: AccountType
 class Collateral:
     """Holds every balance; publishes ACCOUNT and LEDGER_MOVEMENTS events."""
 
-    def __init__(self, bus: EventBus, clock: object) -> None:
+    def __init__(self, bus: EventBus, clock: Clock) -> None:
         self._bus = bus
         self._clock = clock  # anything with a `now` attribute in nanoseconds
         self.accounts: dict[str, Account] = {}
@@ -182,7 +182,7 @@ class Collateral:
         Ledger entries are built (and published) only when the bus has readers.
         """
         recording = self._bus.listened
-        now = self._clock.now  # type: ignore[attr-defined]
+        now = self._clock.now
         if amount == 0 and sources and recording:
             # Vega records a transfer of nothing too: one zero entry per target
             zero = tuple(

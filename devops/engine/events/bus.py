@@ -57,6 +57,10 @@ class EventType(Enum):
     VALIDATOR_SCORE = "VALIDATOR_SCORE"
     REWARD_PAYOUT = "REWARD_PAYOUT_EVENT"
 
+    # members are singletons compared by identity: hash them so too (C speed; the
+    # publisher looks every event's type up in a dict)
+    __hash__ = object.__hash__
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -76,15 +80,27 @@ class EventBus:
 
     def __init__(self) -> None:
         self._subscribers: list[tuple[frozenset[EventType] | None, Subscriber]] = []
+        # per event type, its subscribers in subscription order (rebuilt on (un)subscribe)
+        self._routes: dict[EventType, tuple[Subscriber, ...]] = {}
         self._sequence = 0
         self.block = 0
 
     def subscribe(self, subscriber: Subscriber, types: Iterable[EventType] | None = None) -> None:
         """Receive every later event, or only those of `types`."""
         self._subscribers.append((frozenset(types) if types is not None else None, subscriber))
+        self._route()
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self._subscribers = [(t, s) for t, s in self._subscribers if s is not subscriber]
+        self._route()
+
+    def _route(self) -> None:
+        self._routes = {
+            event_type: tuple(
+                s for types, s in self._subscribers if types is None or event_type in types
+            )
+            for event_type in EventType
+        }
 
     @property
     def listened(self) -> bool:
@@ -92,13 +108,23 @@ class EventBus:
         return bool(self._subscribers)
 
     def publish(self, event_type: EventType, payload: Any) -> None:
-        if not self._subscribers:
-            self._sequence += 1
+        sequence = self._sequence
+        self._sequence = sequence + 1
+        subscribers = self._routes.get(event_type)
+        if not subscribers:
             return
-        event = Event(event_type, payload, self.block, self._sequence)
-        self._sequence += 1
+        subscribed = len(self._subscribers)
+        event = Event(event_type, payload, self.block, sequence)
+        for subscriber in subscribers:
+            subscriber(event)
+        if len(self._subscribers) != subscribed:
+            self._late_subscribers(event, subscribers)
+
+    def _late_subscribers(self, event: Event, delivered: tuple[Subscriber, ...]) -> None:
+        # someone subscribed while this event was delivered: as a plain loop over the
+        # subscriber list would, it receives the event too
         for types, subscriber in self._subscribers:
-            if types is None or event_type in types:
+            if subscriber not in delivered and (types is None or event.type in types):
                 subscriber(event)
 
     @property

@@ -15,6 +15,7 @@ feeds the LPs' liquidity scores, which weight fee distribution.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from devops.engine.commands import (
 )
 from devops.engine.events.bus import EventBus, EventType
 from devops.engine.types import (
+    Clock,
     LogNormalRiskModel,
     Order,
     OrderStatus,
@@ -129,10 +131,13 @@ def validate_shape(shape: tuple[LiquidityOrder, ...], side: Side, max_size: int)
 # ---- prices -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def lp_price_range(
     best_bid: int, best_ask: int, price_range: Decimal, price_factor: int
 ) -> tuple[int, int]:
-    """The valid LP price range around the static mid (Vega's computeValidLPVolumeRange)."""
+    """The valid LP price range around the static mid (Vega's computeValidLPVolumeRange).
+
+    A pure function of its arguments, asked for the same book again and again: cached."""
     mid = Decimal(best_bid + best_ask) / 2
     tick = Decimal(price_factor)
     lower = (Decimal(1) - price_range) * mid
@@ -291,6 +296,12 @@ class ProbabilityTable:
         return _lookup(self.ask, best_ask, price - best_ask, price, minimum)
 
 
+# decimal_div(n, INCREMENT) for every position n inside one step of the table
+_STEP_RATIOS = tuple(
+    decimal_div(Decimal(n), Decimal(_OFFSET_INCREMENT)) for n in range(_OFFSET_INCREMENT)
+)
+
+
 def _lookup(
     table: list[Decimal], best: Decimal, distance: Decimal, price: Decimal, minimum: Decimal
 ) -> Decimal:
@@ -311,8 +322,8 @@ def _lookup(
     index = offset // _OFFSET_INCREMENT + 1  # bisect_right over the offsets (offset >= 0)
     if index >= len(table):
         return max(minimum, table[-1] * _IN_RANGE_PROBABILITY)
-    previous = (index - 1) * _OFFSET_INCREMENT
-    ratio = decimal_div(Decimal(offset - previous), Decimal(index * _OFFSET_INCREMENT - previous))
+    # (offset - previous) / (index·INCREMENT - previous) = (offset mod INCREMENT) / INCREMENT
+    ratio = _STEP_RATIOS[offset - (index - 1) * _OFFSET_INCREMENT]
     blended = ratio * table[index] + (Decimal(1) - ratio) * table[index - 1]
     return max(minimum, blended * _IN_RANGE_PROBABILITY)
 
@@ -339,7 +350,7 @@ class LiquidityEngine:
         market_id: str,
         *,
         bus: EventBus,
-        clock: object,
+        clock: Clock,
         price_factor: int,
         position_factor: int,
         params: LiquidityParameters | None = None,
@@ -358,12 +369,17 @@ class LiquidityEngine:
         self.probabilities_ready = False
         self.average_scores: dict[str, Decimal] = {}
         self._score_count = 1
+        # liquidity_score's probabilities by (price, is bid) and scores by the orders' prices,
+        # sides and sizes, valid for one context (table, best prices, bounds, minimum)
+        self._probability_context: tuple[object, ...] | None = None
+        self._probability_cache: dict[tuple[int, bool], Decimal] = {}
+        self._score_cache: dict[tuple[int, int, tuple[tuple[int, Side, int], ...]], Decimal] = {}
 
     # ---- queries ----------------------------------------------------------------------------
 
     @property
     def now(self) -> int:
-        return self.clock.now  # type: ignore[attr-defined]
+        return self.clock.now
 
     def sorted_provisions(self) -> list[LiquidityProvision]:
         return [self.provisions[p] for p in sorted(self.provisions)]
@@ -573,13 +589,28 @@ class LiquidityEngine:
     def supplied_by_orders(self, orders: list[Order], low: int, high: int) -> tuple[int, int]:
         """Price × remaining of the party's own limit orders inside the LP range, per side."""
         bids = asks = 0
+        buy = Side.BUY
         for order in orders:
-            if order.price < low or order.price > high:
-                continue
-            if order.side == Side.BUY:
-                bids += order.remaining * order.price
-            else:
-                asks += order.remaining * order.price
+            price = order.price
+            if low <= price <= high:
+                if order.side == buy:
+                    bids += order.remaining * price
+                else:
+                    asks += order.remaining * price
+        return bids // self.position_factor, asks // self.position_factor
+
+    def _supplied_by_own(self, orders: list[Order], low: int, high: int) -> tuple[int, int]:
+        """`supplied_by_orders` of the party's own (not LP) ACTIVE orders, in one pass."""
+        bids = asks = 0
+        buy, active = Side.BUY, OrderStatus.ACTIVE
+        for order in orders:
+            price = order.price
+            if low <= price <= high and not order.liquidity_provision_id:
+                if order.status == active:
+                    if order.side == buy:
+                        bids += order.remaining * price
+                    else:
+                        asks += order.remaining * price
         return bids // self.position_factor, asks // self.position_factor
 
     def size_shapes(
@@ -662,13 +693,10 @@ class LiquidityEngine:
                 provision.status = ProvisionStatus.UNDEPLOYED
                 changed = True
         else:
-            own = [
-                o
-                for o in party_orders(party)
-                if not o.liquidity_provision_id and o.status == OrderStatus.ACTIVE
-            ]
             obligation = self.obligation(provision.commitment_amount)
-            self.size_shapes(obligation, own, low, high, buys, sells)
+            bid_supplied, ask_supplied = self._supplied_by_own(party_orders(party), low, high)
+            self._size_side(obligation - bid_supplied, buys)
+            self._size_side(obligation - ask_supplied, sells)
             for side, shape in ((Side.BUY, buys), (Side.SELL, sells)):
                 creates.extend(self._orders_from_shape(provision, side, shape, known, cancels))
             if provision.status != ProvisionStatus.ACTIVE:
@@ -780,9 +808,9 @@ class LiquidityEngine:
         stub = LiquidityProvision("", party, self.market_id, 0, Decimal(0))
         orders: list[Order] = []
         for side, shape in ((Side.BUY, shapes[0]), (Side.SELL, shapes[1])):
-            for line in shape:
-                if line.volume:
-                    orders.append(self.build_order(stub, side, line.price, line.volume, ""))
+            for sized in shape:
+                if sized.volume:
+                    orders.append(self.build_order(stub, side, sized.price, sized.volume, ""))
         return orders
 
     def undeploy_all(self, book_lp_orders: Callable[[str], list[Order]]) -> list[ToCancel]:
@@ -823,29 +851,59 @@ class LiquidityEngine:
         An order outside the price monitoring range (rounded bounds) scores zero; inside
         it, the probability uses the exact bounds (Vega's Representation and Original)."""
         (min_valid, min_exact), (max_valid, max_exact) = valid_range
-        weighted = {Side.BUY: Decimal(0), Side.SELL: Decimal(0)}
-        volume = {Side.BUY: Decimal(0), Side.SELL: Decimal(0)}
+        table = self.probabilities
+        minimum = self.params.min_probability_of_trading
+        # a probability depends only on these and the order's price and side: cache it
+        context = (table, best_bid, best_ask, min_exact, max_exact, min_valid, max_valid, minimum)
+        cached = self._probability_cache
+        if self._probability_context != context:
+            self._probability_context = context
+            cached = self._probability_cache = {}
+            self._score_cache = {}
+        # the score itself depends only on the context and the orders' prices, sides and
+        # sizes: the same book asks for the same score again and again
+        signature = (low, high, tuple([(o.price, o.side, o.remaining) for o in orders]))
+        score = self._score_cache.get(signature)
+        if score is None:
+            score = self._score(orders, low, high, context, cached)
+            self._score_cache[signature] = score
+        return score
+
+    def _score(
+        self,
+        orders: list[Order],
+        low: int,
+        high: int,
+        context: tuple[ProbabilityTable, Decimal, Decimal, Decimal, Decimal, int, int, Decimal],
+        cached: dict[tuple[int, bool], Decimal],
+    ) -> Decimal:
+        table, best_bid, best_ask, min_exact, max_exact, min_valid, max_valid, minimum = context
+        buy = Side.BUY
+        zero = Decimal(0)
+        weighted_bid = weighted_ask = volume_bid = volume_ask = zero
         for order in orders:
-            if order.price < low or order.price > high:
+            price = order.price
+            if price < low or price > high:
                 continue
-            probability = Decimal(0)
-            if min_valid <= order.price <= max_valid:
-                probability = self.probabilities.probability(
-                    best_bid,
-                    best_ask,
-                    min_exact,
-                    max_exact,
-                    Decimal(order.price),
-                    order.side == Side.BUY,
-                    self.params.min_probability_of_trading,
-                )
+            is_bid = order.side == buy
+            key = (price, is_bid)
+            probability = cached.get(key)
+            if probability is None:
+                probability = zero
+                if min_valid <= price <= max_valid:
+                    probability = table.probability(
+                        best_bid, best_ask, min_exact, max_exact, Decimal(price), is_bid, minimum
+                    )
+                cached[key] = probability
             size = Decimal(order.remaining)
-            weighted[order.side] += probability * size
-            volume[order.side] += size
-        bid = decimal_div(weighted[Side.BUY], volume[Side.BUY]) if volume[Side.BUY] else Decimal(0)
-        ask = (
-            decimal_div(weighted[Side.SELL], volume[Side.SELL]) if volume[Side.SELL] else Decimal(0)
-        )
+            if is_bid:
+                weighted_bid += probability * size
+                volume_bid += size
+            else:
+                weighted_ask += probability * size
+                volume_ask += size
+        bid = decimal_div(weighted_bid, volume_bid) if volume_bid else zero
+        ask = decimal_div(weighted_ask, volume_ask) if volume_ask else zero
         return min(bid, ask)
 
     def update_average_scores(self, current: dict[str, Decimal]) -> None:

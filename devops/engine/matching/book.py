@@ -126,6 +126,9 @@ class OrderBook:
         self.batch_id = 0
         self.version = 0  # bumped by every change, so readers can cache what they derive
         self._closeout_cache: dict[tuple[int, int, Side], int | None] = {}
+        # the static best (price, volume) per side, valid while `version` is unchanged
+        self._static_version = -1
+        self._static_best: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None)
 
     def _side(self, side: Side) -> BookSide:
         return self.buy if side == Side.BUY else self.sell
@@ -378,24 +381,36 @@ class OrderBook:
         level = self.sell.best()
         return level.volume if level else 0
 
+    def _refresh_static(self) -> None:
+        self._static_best = (self.buy.best_static(), self.sell.best_static())
+        self._static_version = self.version
+
     @property
     def best_static_bid(self) -> int | None:
-        found = self.buy.best_static()
+        if self._static_version != self.version:
+            self._refresh_static()
+        found = self._static_best[0]
         return found[0] if found else None
 
     @property
     def best_static_ask(self) -> int | None:
-        found = self.sell.best_static()
+        if self._static_version != self.version:
+            self._refresh_static()
+        found = self._static_best[1]
         return found[0] if found else None
 
     @property
     def best_static_bid_volume(self) -> int:
-        found = self.buy.best_static()
+        if self._static_version != self.version:
+            self._refresh_static()
+        found = self._static_best[0]
         return found[1] if found else 0
 
     @property
     def best_static_ask_volume(self) -> int:
-        found = self.sell.best_static()
+        if self._static_version != self.version:
+            self._refresh_static()
+        found = self._static_best[1]
         return found[1] if found else 0
 
     def mid_price(self) -> int | None:
@@ -436,9 +451,9 @@ class OrderBook:
             return self._closeout_cache[key]
         if len(self._closeout_cache) > 64 or next(iter(self._closeout_cache), key)[0] != key[0]:
             self._closeout_cache.clear()
-        price = self._walk_closeout(volume, side)
-        self._closeout_cache[key] = price
-        return price
+        walked = self._walk_closeout(volume, side)
+        self._closeout_cache[key] = walked
+        return walked
 
     def _walk_closeout(self, volume: int, side: Side) -> int | None:
         total, left = 0, volume

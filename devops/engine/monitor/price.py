@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 from devops.engine.monitor.auction import AuctionState
 from devops.engine.types import NANOS_PER_SECOND, AuctionTrigger, PriceMonitoringTrigger
@@ -55,6 +56,15 @@ class _PastPrice:
 
 def _time_of(past: _PastPrice) -> int:
     return past.time
+
+
+@lru_cache(maxsize=1024)
+def _rounded_range(reference: Decimal, down: Decimal, up: Decimal) -> tuple[int, int]:
+    """The bounds `reference × factor`, min rounded up, max rounded down (pure: cached, as
+    the same reference and factors are asked for on every order)."""
+    low = int((reference * down).to_integral_value(rounding=ROUND_CEILING))
+    high = int((reference * up).to_integral_value(rounding=ROUND_FLOOR))
+    return low, high
 
 
 @dataclass(slots=True)
@@ -203,8 +213,7 @@ class PriceMonitor:
                     bound.active = False
                     continue
             reference = self._reference(bound.trigger.horizon)
-            low = int((reference * bound.down).to_integral_value(rounding=ROUND_CEILING))
-            high = int((reference * bound.up).to_integral_value(rounding=ROUND_FLOOR))
+            low, high = _rounded_range(reference, bound.down, bound.up)
             ranges[id(bound)] = (low, high, reference)
         return ranges
 

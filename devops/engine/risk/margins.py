@@ -38,10 +38,11 @@ _ZERO = Decimal(0)
 @lru_cache(maxsize=64)
 def _scaling_units(scaling: MarginScalingFactors) -> tuple[int, int, int]:
     """The factors as Vega holds them: times 10^5, truncated."""
-    return tuple(  # type: ignore[return-value]
-        int((factor * _SCALE).to_integral_value(rounding=ROUND_FLOOR))
-        for factor in (scaling.search, scaling.initial, scaling.release)
-    )
+    return _units(scaling.search), _units(scaling.initial), _units(scaling.release)
+
+
+def _units(factor: Decimal) -> int:
+    return int((factor * _SCALE).to_integral_value(rounding=ROUND_FLOOR))
 
 
 def scaled_levels(maintenance: Decimal, scaling: MarginScalingFactors) -> MarginLevels:
@@ -63,7 +64,7 @@ def maintenance_margin(
     risk_factors: RiskFactors,
     linear_slippage: Decimal,
     quadratic_slippage: Decimal,
-    position_factor: int,
+    position_factor: int | Decimal,
     exit_price: Callable[[int, Side], int | None],
     in_auction: bool,
     with_orders: bool = True,
@@ -112,7 +113,7 @@ def _side_margin(
     risk_factor: Decimal,
     linear_slippage: Decimal,
     quadratic_slippage: Decimal,
-    position_factor: int,
+    position_factor: int | Decimal,
     exit_price: Callable[[int, Side], int | None] | None,
     side: Side,
 ) -> Decimal:
@@ -154,10 +155,36 @@ def _side_margin(
 def margin_levels(
     *,
     scaling: MarginScalingFactors,
-    **inputs: object,
+    position: int,
+    buy_orders: int,
+    sell_orders: int,
+    buy_sum_product: int,
+    sell_sum_product: int,
+    mark_price: int,
+    risk_factors: RiskFactors,
+    linear_slippage: Decimal,
+    quadratic_slippage: Decimal,
+    position_factor: int | Decimal,
+    exit_price: Callable[[int, Side], int | None],
+    in_auction: bool,
+    with_orders: bool = True,
 ) -> MarginLevels:
     """Maintenance margin (see `maintenance_margin`) and its scaled levels."""
-    maintenance = maintenance_margin(**inputs)  # type: ignore[arg-type]
+    maintenance = maintenance_margin(
+        position=position,
+        buy_orders=buy_orders,
+        sell_orders=sell_orders,
+        buy_sum_product=buy_sum_product,
+        sell_sum_product=sell_sum_product,
+        mark_price=mark_price,
+        risk_factors=risk_factors,
+        linear_slippage=linear_slippage,
+        quadratic_slippage=quadratic_slippage,
+        position_factor=position_factor,
+        exit_price=exit_price,
+        in_auction=in_auction,
+        with_orders=with_orders,
+    )
     if maintenance <= 0:
         return ZERO_MARGINS
     return scaled_levels(maintenance, scaling)

@@ -121,3 +121,41 @@ def test_no_consensus_uses_a_twenty_percent_band() -> None:
         Decimal(1000), Decimal(1100), Decimal(0), Decimal(10**6), Decimal(700), True, minimum
     )
     assert (near, far) == (Decimal("0.5"), minimum)
+
+
+def _reference_lookup(
+    table: list[Decimal], best: Decimal, distance: Decimal, price: Decimal, minimum: Decimal
+) -> Decimal:
+    """`_lookup` before its step ratios were tabulated, verbatim."""
+    from decimal import ROUND_FLOOR
+
+    offset = int((Decimal(10**6) * decimal_div(distance, best)).to_integral_value(ROUND_FLOOR))
+    last = (len(table) - 1) * 1000
+    if offset > last:
+        before = last - 1000
+        slope = decimal_div(Decimal(offset - before), Decimal(last - before))
+        extrapolated = table[-2] + (table[-1] - table[-2]) * slope
+        return min(Decimal(1), max(minimum, extrapolated * Decimal("0.5")))
+    index = offset // 1000 + 1
+    if index >= len(table):
+        return max(minimum, table[-1] * Decimal("0.5"))
+    previous = (index - 1) * 1000
+    ratio = decimal_div(Decimal(offset - previous), Decimal(index * 1000 - previous))
+    blended = ratio * table[index] + (Decimal(1) - ratio) * table[index - 1]
+    return max(minimum, blended * Decimal("0.5"))
+
+
+def test_table_lookups_give_the_digits_of_the_interpolation() -> None:
+    from devops.engine.liquidity.provision import _lookup
+
+    model = LogNormalRiskModel(
+        Decimal("0.001"), Decimal("0.0001140771161"), Decimal(0), Decimal(0), Decimal("1.5")
+    )
+    best = Decimal(1_234_567)
+    table = ProbabilityTable.compute(model, best, best + 10, Decimal(1)).bid
+    minimum = Decimal("1e-8")
+    for distance in [*range(0, 5000, 7), *range(5000, 400_000, 997)]:
+        price = best - distance
+        got = _lookup(table, best, Decimal(distance), price, minimum)
+        expected = _reference_lookup(table, best, Decimal(distance), price, minimum)
+        assert got.as_tuple() == expected.as_tuple()

@@ -4,8 +4,10 @@ Figures come from Vega's feature files: liquidity-provision/verify-simple-shape-
 and verified/0038-OLIQ-verified-complex-shape-order-sizes.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from itertools import count
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,8 @@ from devops.engine.liquidity.provision import (
     LiquidityEngine,
     LiquidityParameters,
     ProvisionStatus,
+    RepriceFn,
+    ToCancel,
     adjust_price,
     lp_price_range,
     validate_shape,
@@ -33,9 +37,7 @@ class Clock:
     now = 1_000
 
 
-def make_engine(
-    position_factor: int = 1, **params: object
-) -> tuple[LiquidityEngine, EventRecorder]:
+def make_engine(position_factor: int = 1, **params: Any) -> tuple[LiquidityEngine, EventRecorder]:
     bus = EventBus()
     recorder = EventRecorder(bus)
     engine = LiquidityEngine(
@@ -44,12 +46,12 @@ def make_engine(
         clock=Clock(),
         price_factor=1,
         position_factor=position_factor,
-        params=LiquidityParameters(**params),  # type: ignore[arg-type]
+        params=LiquidityParameters(**params),
     )
     return engine, recorder
 
 
-def ids() -> object:
+def ids() -> Callable[[], str]:
     counter = count(1)
     return lambda: f"id{next(counter):03d}"
 
@@ -63,7 +65,7 @@ def submission(
     return LiquidityProvisionSubmission("M", amount, Decimal(fee), buys, sells, reference="lp")
 
 
-def static_reprice(bid: int, ask: int, low: int, high: int):  # type: ignore[no-untyped-def]
+def static_reprice(bid: int, ask: int, low: int, high: int) -> RepriceFn:
     def reprice(side: Side, reference: PeggedReference, offset: int) -> int:
         if reference == MID:
             price = (bid + ask + (1 if side == Side.BUY else 0)) // 2
@@ -78,7 +80,9 @@ def limit(party: str, side: Side, price: int, size: int) -> Order:
     return Order("o-" + party + str(price), "M", party, side, price, size, size, TimeInForce.GTC)
 
 
-def deploy(engine: LiquidityEngine, party: str, bid: int, ask: int, own: list[Order] | None = None):  # type: ignore[no-untyped-def]
+def deploy(
+    engine: LiquidityEngine, party: str, bid: int, ask: int, own: list[Order] | None = None
+) -> tuple[list[Order], ToCancel | None]:
     low, high = lp_price_range(bid, ask, Decimal(1), 1)
     return engine.update_party(
         party, low, high, static_reprice(bid, ask, low, high), lambda p: [], lambda p: own or []
@@ -243,3 +247,46 @@ def test_lp_price_range_clamps_offsets() -> None:
     assert adjust_price(Side.BUY, 900, 50, low, high, 1) == 900
     assert adjust_price(Side.SELL, 1100, 50, low, high, 1) == 1100
     assert adjust_price(Side.BUY, 10, 20, 1, 100, 1) == 1  # below zero: the minimum price
+
+
+def test_liquidity_scores_are_the_same_with_the_probability_cache() -> None:
+    from devops.engine.liquidity.provision import ProbabilityTable
+    from devops.engine.types import LogNormalRiskModel
+
+    model = LogNormalRiskModel(
+        Decimal("0.001"), Decimal("0.0001140771161"), Decimal(0), Decimal(0), Decimal("1.5")
+    )
+    orders = [
+        limit("lp", Side.BUY, 990, 3),
+        limit("lp", Side.BUY, 995, 7),
+        limit("lp", Side.BUY, 850, 2),
+        limit("lp", Side.SELL, 1010, 4),
+        limit("lp", Side.SELL, 1200, 9),
+        limit("lp", Side.SELL, 1010, 1),
+    ]
+    unbounded = (2**255, Decimal(2**255))
+    contexts = [
+        (Decimal(1000), Decimal(1005), ((0, Decimal(0)), unbounded)),
+        (Decimal(1000), Decimal(1005), ((0, Decimal(0)), unbounded)),
+        (Decimal(998), Decimal(1005), ((0, Decimal(0)), unbounded)),
+        (Decimal(998), Decimal(1005), ((900, Decimal("900.4")), (1100, Decimal("1100.2")))),
+        (Decimal(1000), Decimal(1005), ((0, Decimal(0)), unbounded)),
+    ]
+    cached, _ = make_engine()
+    cached.set_probabilities(
+        ProbabilityTable.compute(model, Decimal(1000), Decimal(1005), Decimal(1))
+    )
+    for bid, ask, valid in contexts:
+        fresh, _ = make_engine()
+        fresh.set_probabilities(cached.probabilities)
+        expected = fresh.liquidity_score(orders, bid, ask, 1, 10**6, valid)
+        got = cached.liquidity_score(orders, bid, ask, 1, 10**6, valid)
+        assert got.as_tuple() == expected.as_tuple() and got > 0
+    table = ProbabilityTable.compute(model, Decimal(990), Decimal(1005), Decimal(1))
+    cached.set_probabilities(table)  # a new table: nothing cached from the old one is used
+    fresh, _ = make_engine()
+    fresh.set_probabilities(table)
+    bid, ask, valid = contexts[0]
+    assert cached.liquidity_score(orders, bid, ask, 1, 10**6, valid) == fresh.liquidity_score(
+        orders, bid, ask, 1, 10**6, valid
+    )

@@ -180,3 +180,25 @@ def test_cancel_unknown_order_is_rejected(side: Side) -> None:
 
     with pytest.raises(OrderRejected):
         book().cancel("nope")
+
+
+def test_static_bests_follow_every_change_of_the_book() -> None:
+    b = book()
+    assert (b.best_static_bid, b.best_static_ask) == (None, None)
+    bid = order("a", Side.BUY, 99, 3)
+    b.submit(bid, 0)
+    assert (b.best_static_bid, b.best_static_bid_volume) == (99, 3)
+    pegged = order("p", Side.BUY, 100, 5)
+    pegged.pegged = PeggedOrder(PeggedReference.BEST_BID, 0)
+    b.submit(pegged, 0)
+    assert (b.best_static_bid, b.best_static_bid_volume) == (99, 3)  # pegged: not static
+    b.submit(order("s", Side.SELL, 101, 2), 0)
+    assert (b.best_static_ask, b.best_static_ask_volume) == (101, 2)
+    b.reduce_in_place(bid.id, 2, 2)
+    assert b.best_static_bid_volume == 2
+    ask = order("c", Side.SELL, 90, 8)
+    b.submit(ask, 0)  # takes the pegged order, then the bid, and rests
+    assert (b.best_static_bid, b.best_static_bid_volume) == (None, 0)
+    assert (b.best_static_ask, b.best_static_ask_volume) == (90, 1)
+    b.cancel(ask.id)
+    assert b.best_static_ask == 101
