@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from devops.engine.types import FeeFactors, Side, Trade, TransferType
+from devops.engine.types import FeeFactors, PositionFactor, Side, Trade, TransferType
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def _ceil(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_CEILING))
 
 
-def trade_fee(trade: Trade, factors: FeeFactors, position_factor: int) -> Fee:
+def trade_fee(trade: Trade, factors: FeeFactors, position_factor: PositionFactor) -> Fee:
     notional = Decimal(trade.price * trade.size) / position_factor
     return Fee(
         _ceil(notional * factors.maker),
@@ -61,7 +61,9 @@ def trade_fee(trade: Trade, factors: FeeFactors, position_factor: int) -> Fee:
     )
 
 
-def continuous_fees(trades: list[Trade], factors: FeeFactors, position_factor: int) -> FeeBill:
+def continuous_fees(
+    trades: list[Trade], factors: FeeFactors, position_factor: PositionFactor
+) -> FeeBill:
     """The aggressor pays; fees are written onto each trade."""
     pays: list[FeeTransfer] = []
     receives: list[FeeTransfer] = []
@@ -87,7 +89,9 @@ def continuous_fees(trades: list[Trade], factors: FeeFactors, position_factor: i
     return FeeBill(tuple(pays + receives), totals)
 
 
-def auction_fees(trades: list[Trade], factors: FeeFactors, position_factor: int) -> FeeBill:
+def auction_fees(
+    trades: list[Trade], factors: FeeFactors, position_factor: PositionFactor
+) -> FeeBill:
     """Each side pays half the infrastructure and liquidity fees, rounded up."""
     transfers: list[FeeTransfer] = []
     totals: dict[str, int] = {}
@@ -108,7 +112,7 @@ def closeout_fees(
     trades: list[Trade],
     distressed_sizes: dict[str, int],
     factors: FeeFactors,
-    position_factor: int,
+    position_factor: PositionFactor,
 ) -> tuple[FeeBill, dict[str, Fee]]:
     """Fees of the network's close-out trades, charged to the distressed parties pro rata."""
     total_size = sum(abs(s) for s in distressed_sizes.values())

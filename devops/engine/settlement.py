@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from devops.engine.positions import MarketPosition
-from devops.engine.types import Trade, TransferType
+from devops.engine.types import PositionFactor, Trade, TransferType
 
 NETWORK_PARTY = "network"
 
@@ -44,14 +44,14 @@ class SettlePosition:
     market_id: str
     price: int
     trades: tuple[SettlementTrade, ...]
-    position_factor: int
+    position_factor: PositionFactor
     timestamp: int
 
 
 @dataclass(slots=True)
 class Settlement:
     market_id: str
-    position_factor: int
+    position_factor: PositionFactor
     settled_positions: dict[str, int] = field(default_factory=dict)
     trades: dict[str, list[SettlementTrade]] = field(default_factory=dict)
     last_mark_price: int = 0
@@ -163,7 +163,7 @@ class Settlement:
             self.trades.pop(party, None)
 
     def final_settlement(
-        self, settlement_price: int, position_factor: int
+        self, settlement_price: int, position_factor: PositionFactor
     ) -> tuple[list[MTMTransfer], int]:
         """Loss transfers then win transfers for settlement at `settlement_price` (asset decimals).
 
@@ -177,14 +177,15 @@ class Settlement:
             if size == 0:
                 continue
             numerator = size * (settlement_price - self.last_mark_price)
-            amount, fraction = divmod(abs(numerator), position_factor)
+            quotient, remainder = divmod(abs(numerator), position_factor)
+            amount, fraction = int(quotient), int(remainder)
             if numerator < 0:
                 losses.append(MTMTransfer(party, TransferType.LOSS, amount))
                 remainder_units -= fraction
             else:
                 wins.append(MTMTransfer(party, TransferType.WIN, amount))
                 remainder_units += fraction
-        rounding = max(0, remainder_units) // position_factor
+        rounding = int(max(0, remainder_units) // position_factor)
         return losses + wins, rounding
 
 
@@ -197,7 +198,7 @@ def _mtm(
     price: int,
     size: int,
     trades: list[SettlementTrade],
-    position_factor: int,
+    position_factor: PositionFactor,
 ) -> tuple[int, int, bool]:
     """(amount truncated to units, exact numerator, is a loss), following Vega's sign rules."""
     negative = mark_price < price
@@ -218,7 +219,7 @@ def _mtm(
             share -= add
         else:
             share, negative = add - share, trade_negative
-    return share // position_factor, share, negative
+    return int(share // position_factor), share, negative
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,9 @@ from typing import Protocol
 # Vega's timestamps are Unix nanoseconds
 NANOS_PER_SECOND = 1_000_000_000
 
+# 10^position decimals: an int, or a Decimal below 1 for negative position decimals
+PositionFactor = int | Decimal
+
 
 class Side(IntEnum):
     UNSPECIFIED = 0
@@ -402,7 +405,7 @@ class MarketConfig:
         return 10 ** (self.asset_decimals - self.decimal_places)
 
     @property
-    def position_factor(self) -> int | Decimal:
+    def position_factor(self) -> PositionFactor:
         """10^position decimals; a Decimal for negative decimals (sizes in 10s, 100s...),
         as Vega keeps it, so no float ever enters the arithmetic."""
         if self.position_decimal_places < 0:

@@ -35,6 +35,7 @@ from devops.engine.types import (
     OrderStatus,
     OrderType,
     PeggedReference,
+    PositionFactor,
     Side,
     SimpleRiskModel,
     TimeInForce,
@@ -352,7 +353,7 @@ class LiquidityEngine:
         bus: EventBus,
         clock: Clock,
         price_factor: int,
-        position_factor: int,
+        position_factor: PositionFactor,
         params: LiquidityParameters | None = None,
     ) -> None:
         self.market_id = market_id
@@ -597,7 +598,8 @@ class LiquidityEngine:
                     bids += order.remaining * price
                 else:
                     asks += order.remaining * price
-        return bids // self.position_factor, asks // self.position_factor
+        factor = self.position_factor
+        return int(bids // factor), int(asks // factor)
 
     def _supplied_by_own(self, orders: list[Order], low: int, high: int) -> tuple[int, int]:
         """`supplied_by_orders` of the party's own (not LP) ACTIVE orders, in one pass."""
@@ -611,7 +613,8 @@ class LiquidityEngine:
                         bids += order.remaining * price
                     else:
                         asks += order.remaining * price
-        return bids // self.position_factor, asks // self.position_factor
+        factor = self.position_factor
+        return int(bids // factor), int(asks // factor)
 
     def size_shapes(
         self,

@@ -19,6 +19,7 @@ from devops.engine.types import (
     NANOS_PER_SECOND,
     AuctionTrigger,
     LiquidityMonitoringParameters,
+    PositionFactor,
     TargetStakeParameters,
 )
 
@@ -40,7 +41,7 @@ class TargetStake:
     """The maximum open interest over a sliding time window, and the stake it asks for."""
 
     parameters: TargetStakeParameters
-    position_factor: int = 1
+    position_factor: PositionFactor = 1
     now: int = 0
     current: list[int] = field(default_factory=list)
     previous: list[_Observation] = field(default_factory=list)
@@ -87,7 +88,7 @@ class TargetStake:
     def _stake(self, price: int, open_interest: int, factors: RiskFactors) -> int:
         factor = _truncated(max(factors.long, factors.short))
         scaling = _truncated(self.parameters.scaling_factor)
-        value = price * open_interest // self.position_factor
+        value = int(price * open_interest // self.position_factor)
         return value * factor * scaling // (_SCALE * _SCALE)
 
     def target_stake(self, mark_price: int, factors: RiskFactors, now: int) -> int:

@@ -18,7 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from functools import lru_cache
 
 from devops.engine.risk.models import RiskFactors
-from devops.engine.types import MarginScalingFactors, Side
+from devops.engine.types import MarginScalingFactors, PositionFactor, Side
 
 _SCALE = 100_000  # Vega multiplies scaling factors by 10^5 and truncates
 
@@ -64,7 +64,7 @@ def maintenance_margin(
     risk_factors: RiskFactors,
     linear_slippage: Decimal,
     quadratic_slippage: Decimal,
-    position_factor: int | Decimal,
+    position_factor: PositionFactor,
     exit_price: Callable[[int, Side], int | None],
     in_auction: bool,
     with_orders: bool = True,
@@ -113,7 +113,7 @@ def _side_margin(
     risk_factor: Decimal,
     linear_slippage: Decimal,
     quadratic_slippage: Decimal,
-    position_factor: int | Decimal,
+    position_factor: PositionFactor,
     exit_price: Callable[[int, Side], int | None] | None,
     side: Side,
 ) -> Decimal:
@@ -164,7 +164,7 @@ def margin_levels(
     risk_factors: RiskFactors,
     linear_slippage: Decimal,
     quadratic_slippage: Decimal,
-    position_factor: int | Decimal,
+    position_factor: PositionFactor,
     exit_price: Callable[[int, Side], int | None],
     in_auction: bool,
     with_orders: bool = True,
