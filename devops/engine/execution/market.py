@@ -12,7 +12,6 @@ Lifecycle work (auctions, mark-to-market, close-outs, settlement) lives in
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 
 from devops.engine.collateral import Collateral
 from devops.engine.commands import (
@@ -22,6 +21,7 @@ from devops.engine.commands import (
     OrderSubmission,
 )
 from devops.engine.events.bus import EventBus, EventType
+from devops.engine.execution.common.copying import copy_order, copy_trade
 from devops.engine.execution.market_base import Clock, position_factor
 from devops.engine.execution.market_lifecycle import MarketLifecycle
 from devops.engine.execution.market_liquidity import MarketLiquidity
@@ -416,7 +416,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         return None
 
     def _apply_amendment(self, existing: Order, amendment: OrderAmendment) -> Order | OrderError:
-        order = copy.copy(existing)
+        order = copy_order(existing)
         if existing.iceberg is not None:
             order.iceberg = copy.copy(existing.iceberg)
         order.updated_at = self.clock.now
@@ -576,7 +576,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         self.last_traded_price = result.trades[-1].price
         for trade, passive in zip(result.trades, result.passive, strict=False):
             trade.market_price = trade.price // self.config.price_factor
-            self.bus.publish(EventType.TRADE, replace(trade))
+            self.bus.publish(EventType.TRADE, copy_trade(trade))
             self.positions.update(trade, passive, order)
             self.record_open_interest()
             self.settlement.add_trade(trade)
@@ -585,7 +585,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
     def publish_order(self, order: Order) -> None:
         if not self.bus.listened:
             return
-        snapshot = copy.copy(order)
+        snapshot = copy_order(order)
         if order.iceberg is not None:
             snapshot.iceberg = copy.copy(order.iceberg)
         self.bus.publish(EventType.ORDER, snapshot)
@@ -652,7 +652,7 @@ def amend_error(amendment: OrderAmendment, party: str, reason: OrderError) -> Or
 
 
 def _amend_error_for(existing: Order, reason: OrderError) -> OrderConfirmation:
-    snapshot = copy.copy(existing)
+    snapshot = copy_order(existing)
     snapshot.status, snapshot.reason = OrderStatus.REJECTED, reason
     return OrderConfirmation(snapshot)
 

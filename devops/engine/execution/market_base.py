@@ -22,7 +22,7 @@ from devops.engine.execution.common.expiring_orders import ExpiringOrders
 from devops.engine.execution.common.pegged_orders import PeggedOrders
 from devops.engine.ids import IdGenerator
 from devops.engine.liquidity.equity_shares import EquityShares, FeeSplitter
-from devops.engine.liquidity.provision import LiquidityEngine
+from devops.engine.liquidity.provision import LiquidityEngine, LiquidityParameters
 from devops.engine.matching.book import MatchResult, OrderBook
 from devops.engine.monitor.auction import AuctionState
 from devops.engine.monitor.liquidity import LiquidityMonitor, TargetStake
@@ -111,6 +111,9 @@ class MarketBase:
     asset_quantum: int
     _last_fee_distribution: int | None
     _next_probability_update: int
+    # the parameter texts last parsed and the parameters set from them
+    _liquidity_param_texts: tuple[str, ...] | None
+    _liquidity_params: LiquidityParameters | None
 
     if TYPE_CHECKING:
 

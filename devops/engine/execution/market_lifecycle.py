@@ -9,7 +9,6 @@ network's close-out order) and 0002-STTL (trading termination and final settleme
 
 from __future__ import annotations
 
-import copy
 from decimal import ROUND_FLOOR, Decimal
 
 from devops.engine.collateral import NETWORK, Account, Collateral, account_id
@@ -20,6 +19,7 @@ from devops.engine.events.payloads import (
     MarketUpdate,
     PriceMonitoringBound,
 )
+from devops.engine.execution.common.copying import copy_trade
 from devops.engine.execution.common.expiring_orders import ExpiringOrders
 from devops.engine.execution.common.pegged_orders import PeggedOrders
 from devops.engine.execution.market_base import Clock, MarketBase, position_factor
@@ -863,7 +863,7 @@ class MarketLifecycle(MarketBase):
         for trade, passive in zip(result.trades, result.passive, strict=False):
             trade.type = TradeType.NETWORK_CLOSE_OUT_GOOD
             trade.market_price = trade.price // self.config.price_factor
-            self.bus.publish(EventType.TRADE, copy.copy(trade))
+            self.bus.publish(EventType.TRADE, copy_trade(trade))
             self.positions.update_network(trade, passive)
             self.record_open_interest()
             self.settlement.add_trade(trade)

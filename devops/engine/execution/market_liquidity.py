@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
+from operator import attrgetter
 
 from devops.engine.collateral import Collateral
 from devops.engine.commands import (
@@ -34,7 +35,11 @@ from devops.engine.liquidity.provision import (
     adjust_price,
     lp_price_range,
 )
-from devops.engine.netparams.params import NetworkParameters, parse_duration
+from devops.engine.netparams.params import (
+    NetworkParameterError,
+    NetworkParameters,
+    parse_duration,
+)
 from devops.engine.positions import MarketPosition
 from devops.engine.types import (
     NANOS_PER_SECOND,
@@ -56,6 +61,17 @@ ERR_NOT_PROVIDER = "party is not a liquidity provider"
 ERR_NOT_ENOUGH_STAKE = "commitment submission rejected, not enough stake"
 ERR_TOO_LOW = "commitment amount is too low"
 ERR_BOND = "not enough collateral to cover the commitment"
+
+_LP_ID = attrgetter("liquidity_provision_id")
+
+# the network parameters the liquidity engine reads, with the defaults of stand-in hosts
+_LIQUIDITY_PARAMS = (
+    ("market.liquidity.stakeToCcyVolume", "1"),
+    ("market.liquidityProvision.shapes.maxSize", "5"),
+    ("market.liquidity.maximumLiquidityFeeFactorLevel", "1"),
+    ("market.liquidity.minimum.probabilityOfTrading.lpOrders", "1e-8"),
+    ("market.liquidity.probabilityOfTrading.tau.scaling", "1"),
+)
 
 
 class MarketLiquidity(MarketBase):
@@ -85,12 +101,16 @@ class MarketLiquidity(MarketBase):
         self.asset_quantum = 1
         self._last_fee_distribution = None
         self._next_probability_update = 0
+        self._liquidity_param_texts = None
+        self._liquidity_params = None
 
     # ---- network parameters -------------------------------------------------------------------
 
     def _param(self, name: str, default: str) -> str:
         """A parameter's text, else `default`: stand-in hosts in tests bring no parameters."""
         netparams = self.netparams
+        if type(netparams) is NetworkParameters:  # the network's own: its values are texts
+            return netparams.get(name) if name in netparams else default
         for getter in ("get_str", "get"):
             method = getattr(netparams, getter, None)
             if method is None:
@@ -112,18 +132,36 @@ class MarketLiquidity(MarketBase):
                 pass
         return float(parse_duration(self._param(name, default)))
 
+    def _liquidity_texts(self) -> tuple[str, ...]:
+        netparams = self.netparams
+        if type(netparams) is NetworkParameters:
+            get = netparams.get
+            try:  # every one is a parameter of the network: five look-ups
+                return (
+                    get("market.liquidity.stakeToCcyVolume"),
+                    get("market.liquidityProvision.shapes.maxSize"),
+                    get("market.liquidity.maximumLiquidityFeeFactorLevel"),
+                    get("market.liquidity.minimum.probabilityOfTrading.lpOrders"),
+                    get("market.liquidity.probabilityOfTrading.tau.scaling"),
+                )
+            except NetworkParameterError:
+                pass
+        return tuple(self._param(name, default) for name, default in _LIQUIDITY_PARAMS)
+
     def _refresh_liquidity_params(self) -> None:
-        self.liquidity.params = LiquidityParameters(
-            stake_to_ccy_volume=Decimal(self._param("market.liquidity.stakeToCcyVolume", "1")),
-            max_shapes=int(self._param("market.liquidityProvision.shapes.maxSize", "5")),
-            max_fee=Decimal(self._param("market.liquidity.maximumLiquidityFeeFactorLevel", "1")),
-            min_probability_of_trading=Decimal(
-                self._param("market.liquidity.minimum.probabilityOfTrading.lpOrders", "1e-8")
-            ),
-            tau_scaling=Decimal(
-                self._param("market.liquidity.probabilityOfTrading.tau.scaling", "1")
-            ),
+        texts = self._liquidity_texts()
+        if texts == self._liquidity_param_texts and self.liquidity.params is self._liquidity_params:
+            return  # the same texts parse to the same values: the parameters already set stand
+        stake_to_ccy_volume, max_shapes, max_fee, min_probability, tau_scaling = texts
+        params = LiquidityParameters(
+            stake_to_ccy_volume=Decimal(stake_to_ccy_volume),
+            max_shapes=int(max_shapes),
+            max_fee=Decimal(max_fee),
+            min_probability_of_trading=Decimal(min_probability),
+            tau_scaling=Decimal(tau_scaling),
         )
+        self.liquidity.params = self._liquidity_params = params
+        self._liquidity_param_texts = texts
 
     # ---- views ------------------------------------------------------------------------------
 
@@ -455,6 +493,8 @@ class MarketLiquidity(MarketBase):
             self.undeploy_liquidity_orders()
             return
         self._refresh_liquidity_params()
+        if self._lp_orders_stay_undeployed(bounds[0], bounds[1]):
+            return
         self.liquidity.save_orders(self._book_lp_orders)
         try:
             previous = self._all_lp_orders()
@@ -488,6 +528,30 @@ class MarketLiquidity(MarketBase):
             self._put_lp_order_on_book(order, publish=True)
             parties.add(order.party)
         self._check_lp_margins(sorted(parties))
+
+    def _lp_orders_stay_undeployed(self, low: int, high: int) -> bool:
+        """Whether a refresh would change nothing: no LP order on the book, every provision
+        ACTIVE, and every party's own orders already supply its obligation on both sides.
+
+        Then every shape line sizes to zero volume whatever its price (and with a static bid
+        and ask every line can be priced), so the full refresh would take nothing off the
+        book, create nothing, cancel nothing and change no status: it is skipped."""
+        liquidity = self.liquidity
+        provisions = liquidity.provisions
+        for provision in provisions.values():
+            if provision.status != ProvisionStatus.ACTIVE:
+                return False
+        orders = self.orders.values()
+        if any(map(_LP_ID, orders)):
+            return False
+        active = OrderStatus.ACTIVE
+        for party, provision in provisions.items():
+            own = [o for o in orders if o.party == party and o.status == active]
+            obligation = liquidity.obligation(provision.commitment_amount)
+            bids, asks = liquidity.supplied_by_orders(own, low, high)
+            if bids < obligation or asks < obligation:
+                return False
+        return True
 
     def undeploy_liquidity_orders(self) -> None:
         """Auction or no reference price: LP orders leave the book as PARKED."""
