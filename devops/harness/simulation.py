@@ -18,6 +18,7 @@ import numpy as np
 import vega_sim.proto.vega as vega_protos
 
 from devops.harness import agent_keys
+from devops.harness.long_runs import history_kept_frozen
 from devops.harness.network_figures import NetworkFigures
 from devops.harness.options import BACKENDS
 from devops.harness.records import PartyState, RunRecord, StepState
@@ -201,13 +202,14 @@ def run_recorded(
     recorder = attach_recorder(scenario, vega, on_step)
     error = None
     try:
-        scenario.run_iteration(
-            vega=vega,
-            random_state=np.random.RandomState(seed),
-            run_with_snitch=False,
-            seed=seed,
-            **run_options,
-        )
+        with history_kept_frozen(scenario.step_callbacks):
+            scenario.run_iteration(
+                vega=vega,
+                random_state=np.random.RandomState(seed),
+                run_with_snitch=False,
+                seed=seed,
+                **run_options,
+            )
     except Exception as failure:  # noqa: BLE001 - a run's failure is its result
         error = f"step {len(recorder.states)}: {describe_failure(failure)}"
     return replace(
