@@ -22,7 +22,7 @@ from devops.engine.commands import (
 )
 from devops.engine.events.bus import EventBus, EventType
 from devops.engine.execution.common.copying import copy_order, copy_trade
-from devops.engine.execution.market_base import Clock, position_factor
+from devops.engine.execution.market_base import Clock
 from devops.engine.execution.market_lifecycle import MarketLifecycle
 from devops.engine.execution.market_liquidity import MarketLiquidity
 from devops.engine.execution.market_stop_orders import MarketStopOrders
@@ -252,7 +252,7 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
         if not trades or self.auction.is_opening:
             return
         factors = self.fee_factors
-        pf = position_factor(self.config)
+        pf = self.config.position_factor
         bill = (
             continuous_fees(trades, factors, pf)
             if not self.auction.in_auction

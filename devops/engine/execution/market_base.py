@@ -171,10 +171,3 @@ class MarketBase:
         def trigger_stop_orders(self) -> None: ...
         def expire_stop_orders(self, now: int) -> None: ...
         def cancel_stop_orders(self, party: str, stop_id: str = "") -> list[StopOrder]: ...
-
-
-def position_factor(config: MarketConfig) -> int:
-    """The position factor for callees typed `int`: `settlement`, `fees` and
-    `monitor.liquidity` declare it so, yet take the Decimal that negative position
-    decimals give (`MarketConfig.position_factor`); their annotations are to be widened."""
-    return config.position_factor  # type: ignore[return-value]

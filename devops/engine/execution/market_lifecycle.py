@@ -22,7 +22,7 @@ from devops.engine.events.payloads import (
 from devops.engine.execution.common.copying import copy_trade
 from devops.engine.execution.common.expiring_orders import ExpiringOrders
 from devops.engine.execution.common.pegged_orders import PeggedOrders
-from devops.engine.execution.market_base import Clock, MarketBase, position_factor
+from devops.engine.execution.market_base import Clock, MarketBase
 from devops.engine.fees import closeout_fees
 from devops.engine.matching.book import OrderBook
 from devops.engine.monitor.auction import AuctionState
@@ -96,7 +96,7 @@ class MarketLifecycle(MarketBase):
         self.risk_factors = risk_factors(config.risk_model)
         self.book = OrderBook(config.id, in_auction=True, next_trade_id=self._next_trade_id)
         self.positions = Positions()
-        self.settlement = Settlement(config.id, position_factor(config))
+        self.settlement = Settlement(config.id, config.position_factor)
         self.auction = AuctionState(
             opening_duration=config.opening_auction_duration,
             now=clock.now,
@@ -109,7 +109,7 @@ class MarketLifecycle(MarketBase):
         )
         self.next_factor_update = 0
         self.target_stake = TargetStake(
-            config.liquidity_monitoring.target_stake, position_factor=position_factor(config)
+            config.liquidity_monitoring.target_stake, position_factor=config.position_factor
         )
         self.liquidity_monitor = LiquidityMonitor(config.liquidity_monitoring)
         self.margin_levels = {}
@@ -857,7 +857,7 @@ class MarketLifecycle(MarketBase):
                 self.expiring.remove(passive.id)
         sizes = {p.party: p.size for p in closed}
         bill, party_fees = closeout_fees(
-            result.trades, sizes, self.fee_factors, position_factor(self.config)
+            result.trades, sizes, self.fee_factors, self.config.position_factor
         )
         self.transfer_fees(bill)
         for trade, passive in zip(result.trades, result.passive, strict=False):
@@ -998,7 +998,7 @@ class MarketLifecycle(MarketBase):
         if self.closed or self.settlement_data is None:
             return
         transfers, _ = self.settlement.final_settlement(
-            self.settlement_data, position_factor(self.config)
+            self.settlement_data, self.config.position_factor
         )
         market = self.config.id
         settlement = self.collateral.get(market, NETWORK, self.asset, AccountType.SETTLEMENT)

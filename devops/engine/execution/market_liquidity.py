@@ -25,7 +25,7 @@ from devops.engine.commands import (
 )
 from devops.engine.events.bus import EventBus
 from devops.engine.events.payloads import LPFeeShare
-from devops.engine.execution.market_base import Clock, MarketBase, position_factor
+from devops.engine.execution.market_base import Clock, MarketBase
 from devops.engine.liquidity.equity_shares import EquityShares, FeeSplitter
 from devops.engine.liquidity.provision import (
     LiquidityEngine,
@@ -93,7 +93,7 @@ class MarketLiquidity(MarketBase):
             bus=self.bus,
             clock=self.clock,
             price_factor=market.price_factor,
-            position_factor=position_factor(market),
+            position_factor=market.position_factor,
         )
         self.equity_shares = EquityShares()
         self.fee_splitter = FeeSplitter()
@@ -675,8 +675,8 @@ class MarketLiquidity(MarketBase):
         )
 
     def record_traded_value(self, trades: list[Trade]) -> None:
-        factor = position_factor(self.config)
-        self.fee_splitter.add_trade_value(sum(t.price * t.size for t in trades) // factor)
+        factor = self.config.position_factor
+        self.fee_splitter.add_trade_value(int(sum(t.price * t.size for t in trades) // factor))
 
     def distribute_liquidity_fees(self) -> None:
         market, asset = self.config.id, self.asset
