@@ -1,5 +1,5 @@
-"""Delegation (0059-STKG), validator scores and staking rewards (0061-REWP), and the
-data node's position estimates (0019-MCAL), with figures worked from the rules."""
+"""Delegation (0059-STKG), validator scores and staking rewards (0061-REWP), with figures
+worked from the rules."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from devops.embedded.datanode.position_estimate import (
-    Factors,
-    liquidation_prices,
-    maintenance_margin,
-)
 from devops.engine.delegation import Delegation, DelegationError, ValidatorData
 from devops.engine.epochtime import Epoch, EpochAction
 from devops.engine.events.bus import EventBus, EventRecorder, EventType
@@ -91,15 +86,3 @@ def test_rewards_by_stake_split_and_cap() -> None:
     assert uncapped == {"v": 550, "p1": 149, "p2": 300}
     capped = by_stake(1_000, {"n": Decimal(1)}, [validator], Decimal("0.5"), 200)
     assert capped == {"v": 200, "p1": 200, "p2": 200}
-
-
-def test_position_estimate_for_a_long_of_one() -> None:
-    factors = Factors(Decimal(10), Decimal("0.1"), Decimal(0), Decimal("0.05"), Decimal("0.07"))
-    price = Decimal(1000)
-    worst = maintenance_margin(10, [], [], price, factors, with_slippage=True, auction=False)
-    best = maintenance_margin(10, [], [], price, factors, with_slippage=False, auction=False)
-    assert (worst, best) == (Decimal(150), Decimal(50))  # 1000 x 0.1 + 1000 x 0.05
-    open_only, _, _ = liquidation_prices(
-        10, [], [], price, Decimal(500), factors, with_slippage=True
-    )
-    assert open_only == Decimal("588.2352941176470588")  # -500 / (0.1 + 0.05 - 1)
