@@ -31,9 +31,7 @@ _STREAMED = {
 
 def bus_event(field: str, message: Any, block: int) -> events_pb2.BusEvent:
     """`message` in the BusEvent field `field`, published in block `block`."""
-    event = events_pb2.BusEvent(type=_STREAMED[field], block=str(block))
-    getattr(event, field).CopyFrom(message)
-    return event
+    return events_pb2.BusEvent(type=_STREAMED[field], block=str(block), **{field: message})
 
 
 def time_update(timestamp: int) -> events_pb2.TimeUpdate:

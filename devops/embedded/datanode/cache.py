@@ -76,11 +76,26 @@ class SynchronousDataCache(LocalDataCache):
         if handler is None:
             return
         output = handler(event)
-        for update in output if isinstance(output, list) else [output]:
-            self._apply(update)
+        if isinstance(output, list):
+            for update in output:
+                self._apply(update)
+        else:
+            self._apply(output)
 
     def _apply(self, update: Any) -> None:
         """One update into the cache, with the same rules as vega-sim's stream monitor."""
+        kind = type(update)
+        if kind is data.Order:
+            self._apply_order(update)
+        elif kind is data.MarketData:
+            self.market_data_from_feed_store[update.market_id] = update
+        elif kind is data.Trade:
+            self._trades_from_feed.append(update)
+        elif update is not None:
+            self._apply_other(update)
+
+    def _apply_other(self, update: Any) -> None:
+        """The rarer updates, and subclasses of the frequent ones."""
         if isinstance(update, data.Order):
             self._apply_order(update)
         elif isinstance(update, data.Trade):

@@ -61,27 +61,27 @@ class NetworkStore:
         if kind is EventType.TRANSFER:
             message = transfer_proto(payload)
             self.transfers[message.id] = message
-            stream(transfer=message)
+            stream("transfer", message)
         elif kind is EventType.EPOCH_UPDATE:
             if payload.action is EpochAction.START or payload.seq in self.epochs:
                 self.epochs[payload.seq] = payload
-            stream(epoch_event=epoch_event_proto(payload))
+            stream("epoch_event", epoch_event_proto(payload))
         elif kind is EventType.STAKE_LINKING:
             message = stake_linking_proto(payload, self._store.node.height + 1)
             self.stake_linkings.append(message)
             self.stake_balances[payload.party] = payload.balance
-            stream(stake_linking=message)
+            stream("stake_linking", message)
         elif kind is EventType.DELEGATION_BALANCE:
             key = (payload.party, payload.node_id, payload.epoch_seq)
             self.delegations[key] = delegation_proto(payload)
-            stream(delegation_balance=delegation_event_proto(payload))
+            stream("delegation_balance", delegation_event_proto(payload))
         elif kind is EventType.VALIDATOR_SCORE:
             message = validator_score_proto(payload)
             self.validator_scores.append(message)
-            stream(validator_score=message)
+            stream("validator_score", message)
         elif kind is EventType.REWARD_PAYOUT:
             self.rewards.append(reward_proto(payload))
-            stream(reward_payout=reward_event_proto(payload))
+            stream("reward_payout", reward_event_proto(payload))
 
     def delegations_for(
         self, party: str = "", node_id: str = "", epoch: int | None = None

@@ -92,77 +92,95 @@ class DataNodeStore:
             if account.type != AccountType.EXTERNAL
         }
         self.network_parameters: dict[str, str] = dict(node.engine.netparams.items())
-        types = [
-            EventType.ORDER,
-            EventType.TRADE,
-            EventType.PROPOSAL,
-            EventType.VOTE,
-            EventType.LIQUIDITY_PROVISION,
-            EventType.ASSET,
-            EventType.TRANSACTION_RESULT,
-            EventType.SETTLE_DISTRESSED,
-            EventType.MARKET_CREATED,
-            EventType.TIME_UPDATE,
-            EventType.LEDGER_MOVEMENTS,
-            EventType.MARGIN_LEVELS,
-            EventType.ACCOUNT,
-        ]
+        # each event type's intake, looked up once per event rather than tested in turn
+        self._intake: dict[EventType, Callable[[Any], None]] = {
+            EventType.ORDER: self._order,
+            EventType.TRADE: self._trade,
+            EventType.PROPOSAL: self._proposal,
+            EventType.VOTE: self._vote,
+            EventType.LIQUIDITY_PROVISION: self._provision,
+            EventType.ASSET: self._asset_event,
+            EventType.TRANSACTION_RESULT: self.rejections.append,
+            EventType.SETTLE_DISTRESSED: self._close_out,
+            EventType.MARKET_CREATED: self._market_created,
+            EventType.TIME_UPDATE: self._time_update,
+            EventType.LEDGER_MOVEMENTS: self._ledger_movement,
+            EventType.MARGIN_LEVELS: self._margin_levels,
+            EventType.ACCOUNT: self._account,
+        }
         # first, so each market is known when its own events reach the store
         self.markets = MarketsStore(self)
-        node.engine.bus.subscribe(self._on_event, types)
+        node.engine.bus.subscribe(self._on_event, list(self._intake))
         self.network = NetworkStore(self)
         node.block_listeners.append(self._on_block_end)
 
     # ---- intake -----------------------------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
-        payload = event.payload
-        kind = event.type
-        if kind is EventType.ORDER:
-            message = order_proto(payload)
-            if message.id:
-                self.orders.setdefault(message.id, []).append(message)
-                if message.status in LIVE_STATUSES:
-                    self.live_orders[message.id] = None
-                else:
-                    self.live_orders.pop(message.id, None)
-            self._stream(order=message)
-        elif kind is EventType.TRADE:
-            message = trade_proto(payload)
-            self.trades.append(message)
-            self.last_trade[message.market_id] = message
-            self._stream(trade=message)
-        elif kind is EventType.PROPOSAL:
-            self.proposals[payload.id] = copy(payload)
-            parameter = enacted_parameter(payload)
-            if parameter is not None:
-                key, value = parameter
-                self.network_parameters[key] = value
-        elif kind is EventType.VOTE:
-            self.votes.setdefault(payload.proposal_id, []).append(payload)
-        elif kind is EventType.LIQUIDITY_PROVISION:
-            message = liquidity_provision_proto(payload)
-            self.provisions[(message.market_id, message.party_id)] = message
-        elif kind is EventType.ASSET:
-            self._asset(*payload)
-        elif kind is EventType.TRANSACTION_RESULT:
-            self.rejections.append(payload)
-        elif kind is EventType.SETTLE_DISTRESSED:
-            self.close_outs.append((self.node.height + 1, payload.market_id, payload.party))
-        elif kind is EventType.MARKET_CREATED:
-            self._stream(market_created=self.market_proto(payload.market_id))
-        elif kind is EventType.TIME_UPDATE:
-            self._stream(time_update=time_update(payload))
-        elif kind is EventType.LEDGER_MOVEMENTS:
-            # the movement is immutable: kept as published, converted when read
-            self.ledger.append((self.node.next_block_time, payload))
-            if self._keep_ledger:
-                self._stream(ledger_movements=ledger_movements(payload))
-        elif kind is EventType.MARGIN_LEVELS:
-            self.margin_levels[(payload.market_id, payload.party)] = payload
-        elif kind is EventType.ACCOUNT:
-            if payload.type != AccountType.EXTERNAL:
-                self.accounts[payload.id] = payload
+        self._intake[event.type](event.payload)
+
+    def _order(self, payload: Any) -> None:
+        message = order_proto(payload)
+        order_id = message.id
+        if order_id:
+            versions = self.orders.get(order_id)
+            if versions is None:
+                self.orders[order_id] = [message]
+            else:
+                versions.append(message)
+            if message.status in LIVE_STATUSES:
+                self.live_orders[order_id] = None
+            else:
+                self.live_orders.pop(order_id, None)
+        if self.stream_listeners:
+            self._stream("order", message)
+
+    def _trade(self, payload: Any) -> None:
+        message = trade_proto(payload)
+        self.trades.append(message)
+        self.last_trade[message.market_id] = message
+        if self.stream_listeners:
+            self._stream("trade", message)
+
+    def _proposal(self, payload: Any) -> None:
+        self.proposals[payload.id] = copy(payload)
+        parameter = enacted_parameter(payload)
+        if parameter is not None:
+            key, value = parameter
+            self.network_parameters[key] = value
+
+    def _vote(self, payload: Any) -> None:
+        self.votes.setdefault(payload.proposal_id, []).append(payload)
+
+    def _provision(self, payload: Any) -> None:
+        message = liquidity_provision_proto(payload)
+        self.provisions[(message.market_id, message.party_id)] = message
+
+    def _asset_event(self, payload: Any) -> None:
+        self._asset(*payload)
+
+    def _close_out(self, payload: Any) -> None:
+        self.close_outs.append((self.node.height + 1, payload.market_id, payload.party))
+
+    def _market_created(self, payload: Any) -> None:
+        self._stream("market_created", self.market_proto(payload.market_id))
+
+    def _time_update(self, payload: Any) -> None:
+        if self.stream_listeners:
+            self._stream("time_update", time_update(payload))
+
+    def _ledger_movement(self, payload: LedgerMovement) -> None:
+        # the movement is immutable: kept as published, converted when read
+        self.ledger.append((self.node.next_block_time, payload))
+        if self._keep_ledger and self.stream_listeners:
+            self._stream("ledger_movements", ledger_movements(payload))
+
+    def _margin_levels(self, payload: MarginLevelsEvent) -> None:
+        self.margin_levels[(payload.market_id, payload.party)] = payload
+
+    def _account(self, payload: AccountSnapshot) -> None:
+        if payload.type != AccountType.EXTERNAL:
+            self.accounts[payload.id] = payload
 
     def _asset(self, asset_id: str, decimals: int, quantum: int) -> None:
         message = asset_proto(
@@ -173,7 +191,7 @@ class DataNodeStore:
             faucet_limit=self.node.faucet_limits.get(asset_id, 0),
         )
         self.assets[asset_id] = message
-        self._stream(asset=message)
+        self._stream("asset", message)
 
     def _on_block_end(self) -> None:
         """Vega publishes every market's data at the end of each block; the node keeps it."""
@@ -181,7 +199,7 @@ class DataNodeStore:
             data = self.core.market_data(market_id)
             self.market_data_history.setdefault(market_id, []).append(data)
             if self.stream_listeners:
-                self._stream(market_data=market_data_proto(data))
+                self._stream("market_data", market_data_proto(data))
         if self._next_prune is not None and self.node.vega_time >= self._next_prune:
             self.prune()
 
@@ -204,12 +222,16 @@ class DataNodeStore:
         for listener in self.prune_listeners:
             listener(cutoff)
 
-    def _stream(self, **event: Any) -> None:
-        if not self.stream_listeners:
+    def _stream(self, field: str, message: Any) -> None:
+        """`message` to every stream listener, in the BusEvent field `field`."""
+        listeners = self.stream_listeners
+        if not listeners:
             return
-        ((field, message),) = event.items()
         event = bus_event(field, message, self.node.height + 1)
-        for listener in list(self.stream_listeners):
+        if len(listeners) == 1:
+            listeners[0](event)
+            return
+        for listener in list(listeners):
             listener(event)
 
     # ---- live reads -------------------------------------------------------------------------
