@@ -14,7 +14,7 @@ import contextlib
 import io
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import devops.harness.cli as cli
@@ -75,7 +75,7 @@ class _Ran(Exception):
 
     def __init__(self, args: argparse.Namespace) -> None:
         super().__init__()
-        self.args = args
+        self.namespace = args
 
 
 @pytest.fixture()
@@ -96,13 +96,14 @@ def _outcome(argv: list[str]) -> tuple[str, object, str]:
         except SystemExit as exit_:
             return "exit", exit_.code, errors.getvalue()
         except _Ran as ran:
-            return "ran", ran.args, errors.getvalue()
+            return "ran", ran.namespace, errors.getvalue()
     return "return", status, errors.getvalue()
 
 
 # the example count is the profile's: a few in `dev`, thousands in `soak`
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(argv=st.lists(ARGUMENT, max_size=8))
+@example(argv=["-s", "ETHUSD"])  # an accepted command line, always tried
 def test_any_command_line_gets_a_clear_verdict(no_simulation: None, argv: list[str]) -> None:
     kind, value, errors = _outcome(argv)
     if kind == "ran":
