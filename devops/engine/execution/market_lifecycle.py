@@ -30,7 +30,7 @@ from devops.engine.monitor.liquidity import LiquidityMonitor, TargetStake
 from devops.engine.monitor.price import PriceMonitor
 from devops.engine.netparams.params import NetworkParameters
 from devops.engine.positions import MarketPosition, Positions
-from devops.engine.risk.margins import MarginLevels, margin_levels
+from devops.engine.risk.margins import MarginLevels, maintenance_margin, margin_levels
 from devops.engine.risk.models import RiskModel, price_range, risk_factors
 from devops.engine.settlement import (
     NETWORK_PARTY,
@@ -535,7 +535,7 @@ class MarketLifecycle(MarketBase):
     def _compute_margins(
         self, position: MarketPosition, price: int, in_auction: bool
     ) -> MarginLevels:
-        return margin_levels(
+        maintenance = maintenance_margin(
             position=position.size,
             buy_orders=position.buy,
             sell_orders=position.sell,
@@ -545,11 +545,11 @@ class MarketLifecycle(MarketBase):
             risk_factors=self.risk_factors,
             linear_slippage=self.config.linear_slippage_factor,
             quadratic_slippage=self.config.quadratic_slippage_factor,
-            scaling=self.config.margin_scaling,
             position_factor=self.config.position_factor,
             exit_price=self._exit_price,
             in_auction=in_auction,
         )
+        return margin_levels(maintenance, self.config.margin_scaling)
 
     def _publish_levels(self, party: str, levels: MarginLevels) -> None:
         self.margin_levels[party] = levels

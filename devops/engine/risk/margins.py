@@ -152,39 +152,8 @@ def _side_margin(
     return margin
 
 
-def margin_levels(
-    *,
-    scaling: MarginScalingFactors,
-    position: int,
-    buy_orders: int,
-    sell_orders: int,
-    buy_sum_product: int,
-    sell_sum_product: int,
-    mark_price: int,
-    risk_factors: RiskFactors,
-    linear_slippage: Decimal,
-    quadratic_slippage: Decimal,
-    position_factor: PositionFactor,
-    exit_price: Callable[[int, Side], int | None],
-    in_auction: bool,
-    with_orders: bool = True,
-) -> MarginLevels:
-    """Maintenance margin (see `maintenance_margin`) and its scaled levels."""
-    maintenance = maintenance_margin(
-        position=position,
-        buy_orders=buy_orders,
-        sell_orders=sell_orders,
-        buy_sum_product=buy_sum_product,
-        sell_sum_product=sell_sum_product,
-        mark_price=mark_price,
-        risk_factors=risk_factors,
-        linear_slippage=linear_slippage,
-        quadratic_slippage=quadratic_slippage,
-        position_factor=position_factor,
-        exit_price=exit_price,
-        in_auction=in_auction,
-        with_orders=with_orders,
-    )
+def margin_levels(maintenance: Decimal, scaling: MarginScalingFactors) -> MarginLevels:
+    """The levels of a maintenance margin (see `maintenance_margin`): none when it is zero."""
     if maintenance <= 0:
         return ZERO_MARGINS
     return scaled_levels(maintenance, scaling)

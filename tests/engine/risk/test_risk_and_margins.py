@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import norm
 
 from devops.engine.risk import normal
-from devops.engine.risk.margins import margin_levels, scaled_levels
+from devops.engine.risk.margins import maintenance_margin, margin_levels, scaled_levels
 from devops.engine.risk.models import RiskFactors, price_range, risk_factors
 from devops.engine.types import (
     LogNormalRiskModel,
@@ -80,10 +80,11 @@ def _levels(position: int, exit_price, in_auction: bool = False, **extra):
         position_factor=1,
         exit_price=exit_price,
         in_auction=in_auction,
-        scaling=MarginScalingFactors(Decimal(1), Decimal(1), Decimal(1)),
     )
     inputs.update(extra)
-    return margin_levels(**inputs)
+    return margin_levels(
+        maintenance_margin(**inputs), MarginScalingFactors(Decimal(1), Decimal(1), Decimal(1))
+    )
 
 
 def test_slippage_is_capped_by_the_linear_factor_without_an_exit_price() -> None:
