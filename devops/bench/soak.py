@@ -7,12 +7,16 @@ Each check runs in its own process under hypothesis's `soak` profile (see
     scenario parameter space      1,000 examples
     service fuzzer                5,000 examples
     command-line fuzzer           5,000 examples
-    ETHUSD run                   10,000 steps, every invariant checked
+    ETHUSD run                   10,000 steps (`devops.bench.soak_run`)
 
 `--scale F` multiplies every count (at least one example, ten steps), for a shorter
 soak. The run ends with a table of the checks; a failed search prints hypothesis's
 falsifying example and its `@reproduce_failure` line, and each check's whole output
 is kept in `--logs` (default `soak_logs/`). Exit status 0 when everything passed.
+
+The run gates on what must hold at any length (every step ran, no agent raised, money
+conserved, the market opened); its verdicts on the market's behaviour under ETHUSD's
+tuning are findings, listed under the table (see `devops.bench.soak_run`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from devops.bench.soak_run import FINDING
 
 _REPRODUCER_MARKS = ("Falsifying", "reproduce_failure", "You can reproduce", "Error", "assert")
 
@@ -62,12 +68,13 @@ class Outcome:
     seconds: float
     log: Path
     reproducer: str
+    findings: tuple[str, ...] = ()  # the long run's verdicts that do not gate the soak
 
 
 def _command(check: Check, size: int, logs: Path) -> list[str]:
     if check.target == "run":
         return [
-            sys.executable, "-m", "devops.run", "-s", "ETHUSD",
+            sys.executable, "-m", "devops.bench.soak_run",
             "--steps", str(size), "--run-logs", str(logs / "run"),
         ]  # fmt: skip
     return [
@@ -105,7 +112,9 @@ def run_check(check: Check, scale: float, logs: Path) -> Outcome:
     output = completed.stdout + completed.stderr
     log.write_text(output)
     passed = completed.returncode == 0
-    return Outcome(check, size, passed, seconds, log, "" if passed else _reproducer(output))
+    findings = tuple(line for line in output.splitlines() if line.startswith(FINDING))
+    reproducer = "" if passed else _reproducer(output)
+    return Outcome(check, size, passed, seconds, log, reproducer, findings)
 
 
 def _table(outcomes: list[Outcome]) -> None:
@@ -126,6 +135,9 @@ def _table(outcomes: list[Outcome]) -> None:
     console = Console()
     console.print(table)
     for o in outcomes:
+        for finding in o.findings:
+            console.print(f"{o.check.name}: {finding}", soft_wrap=True, markup=False)
+    for o in outcomes:
         if not o.passed:
             console.print(f"[red]{o.check.name} failed[/red]; to reproduce:", soft_wrap=True)
             console.print(o.reproducer, soft_wrap=True, markup=False, highlight=False)
@@ -145,11 +157,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"argument --scale: must be above 0 and at most 100, got {args.scale}")
     args.logs.mkdir(parents=True, exist_ok=True)
     outcomes = []
-    for check in CHECKS:
-        if args.only and check.name not in args.only:
-            continue
-        print(f"soak: {check.name} ...", flush=True)
-        outcomes.append(run_check(check, args.scale, args.logs))
+    try:
+        for check in CHECKS:
+            if args.only and check.name not in args.only:
+                continue
+            print(f"soak: {check.name} ...", flush=True)
+            outcomes.append(run_check(check, args.scale, args.logs))
+    except KeyboardInterrupt:  # the check in progress got the signal too and stopped
+        _table(outcomes)
+        print(f"soak interrupted during the {check.name}; the table shows the checks done")
+        return 130
     _table(outcomes)
     return 0 if all(o.passed for o in outcomes) else 1
 

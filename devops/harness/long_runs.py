@@ -7,6 +7,15 @@ each full collection, so the time of a step would grow with the steps before it.
 `FREEZE_EVERY` steps the run freezes what has survived so far (`gc.freeze`), which the
 collector then skips; when the run ends it is unfrozen, so a cycle left among it is still
 collected. Collection never decides an outcome, so the run's bytes are the same either way.
+
+Freezing only splices the collector's lists, so its cost does not depend on how often it
+runs; what the interval bounds is the number of unfrozen survivors, and with them the
+cost of each full collection. Measured on ETHUSD: every 500 steps left about 180,000
+unfrozen objects and four full collections per 1,000 steps (0.3 to 0.4 s of them, growing
+with the run); every 50 steps leaves about 24,000 and no full collection at all. A
+harness run makes no cyclic garbage once trading has started (its collections free
+nothing after the first 1,000 steps), so freezing often keeps nothing alive that would
+otherwise have been freed.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-FREEZE_EVERY = 500
+FREEZE_EVERY = 50
 
 
 class HistoryFreezer:
