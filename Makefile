@@ -39,7 +39,8 @@ lint: install
 bench: install
 	$(UV) run python -m devops.bench
 
-# 1,000 and 10,000 ETHUSD steps in fresh processes: memory and step time stay flat (minutes)
+# 1,000 ETHUSD steps, then 10,000 three times, in fresh processes: memory and step time
+# stay flat (about ten minutes)
 bench-long: install
 	$(UV) run python -m devops.bench long
 

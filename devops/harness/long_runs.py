@@ -37,8 +37,13 @@ class HistoryFreezer:
 
     def __call__(self) -> None:
         self.steps += 1
-        if self.steps % self.every == 0:
-            gc.freeze()
+        if self.steps % self.every:
+            return
+        if self.steps == self.every:
+            # an earlier run's objects are cyclic garbage once it has ended: collected now,
+            # not frozen with this run's to outlive it (a run too short to freeze pays nothing)
+            gc.collect()
+        gc.freeze()
 
 
 @contextmanager

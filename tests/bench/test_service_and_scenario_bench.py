@@ -66,7 +66,10 @@ def test_scenario_runs_in_a_fresh_process() -> None:
 
 def test_long_figures_compare_two_run_lengths(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(long_run, "in_fresh_process", long_run.measure)
-    figures = {f.name: f for f in long_run.long_figures(short_steps=2, long_steps=3)}
+    figures = {f.name: f for f in long_run.long_figures(short_steps=2, long_steps=3, repeats=3)}
     assert figures["long.peak_memory_long_over_short"].value > 0
-    assert figures["long.last_2_over_first_2"].cpu_value is not None
+    ratio = figures["long.last_2_over_first_2"]
+    assert ratio.cpu_value is not None
+    assert "the median over the runs" in ratio.measured
+    assert ratio.measured.count(" s then ") == 3  # each run's two windows
     assert "fresh interpreter" in figures["long.ethusd_3_steps_peak_memory"].measured

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
@@ -29,3 +30,23 @@ def test_a_failed_run_unfreezes_too() -> None:
         assert gc.get_freeze_count() > 0
         raise RuntimeError("the run broke")
     assert gc.get_freeze_count() == 0
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the cyclic collector frees it
+
+
+def test_an_earlier_runs_garbage_is_collected_before_this_run_freezes() -> None:
+    gc.disable()  # no collection may happen on its own between here and the run's start
+    try:
+        garbage = _Node()
+        gone = weakref.ref(garbage)
+        del garbage
+        assert gone() is not None  # unreachable, yet alive until a collection
+        callbacks: list = []
+        with history_kept_frozen(callbacks, every=1):
+            callbacks[0]()
+            assert gone() is None  # collected, not frozen with this run's survivors
+    finally:
+        gc.enable()
