@@ -20,8 +20,10 @@ failure (status 0).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable
+from types import FrameType
 
 from devops.bench import engine_bench, long_run, scenario_bench, service_bench
 from devops.bench.figures import BenchCheckError, Figure, render
@@ -56,27 +58,57 @@ SUITES = {
 }
 
 
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM stopped the benchmarks; the figures measured before it stand."""
+
+    def __init__(self, during: str, figures: list[Figure], failures: list[str]) -> None:
+        super().__init__(f"interrupted during {during}")
+        self.figures, self.failures = figures, failures
+
+
 def run(benchmarks: list[Benchmark]) -> tuple[list[Figure], list[str]]:
     """Every benchmark's figures, and the failures of those whose self-checks failed."""
     figures: list[Figure] = []
     failures: list[str] = []
     for name, benchmark in benchmarks:
-        print(f"bench: {name} ...", file=sys.stderr, flush=True)
         try:
-            figures.extend(benchmark())
-        except BenchCheckError as failure:
-            failures.append(f"{name}: {failure}")
-            figures.append(
-                Figure(name, float("nan"), "", f"[red]FAILED its check:[/red] {failure}")
-            )
+            _run_one(name, benchmark, figures, failures)
+        except KeyboardInterrupt:
+            raise Interrupted(name, figures, failures) from None
     return figures, failures
+
+
+def _run_one(
+    name: str, benchmark: Callable[[], list[Figure]], figures: list[Figure], failures: list[str]
+) -> None:
+    print(f"bench: {name} ...", file=sys.stderr, flush=True)
+    try:
+        figures.extend(benchmark())
+    except BenchCheckError as failure:
+        failures.append(f"{name}: {failure}")
+        figures.append(Figure(name, float("nan"), "", f"[red]FAILED its check:[/red] {failure}"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devops.bench", description=__doc__)
     parser.add_argument("suite", nargs="?", default="all", choices=list(SUITES))
     suite = parser.parse_args(argv).suite
-    figures, failures = run(SUITES[suite])
+    signals: list[int] = [signal.SIGINT]
+
+    def terminate(number: int, _frame: FrameType | None) -> None:
+        signals.append(number)
+        raise KeyboardInterrupt  # SIGTERM stops the benchmarks as Ctrl-C does
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        figures, failures = run(SUITES[suite])
+    except Interrupted as stopped:
+        if stopped.figures:
+            render(stopped.figures, title=f"python -m devops.bench {suite} ({stopped})")
+        print(f"bench {stopped}; the table shows the figures measured before it")
+        return 128 + signals[-1]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     render(figures, title=f"python -m devops.bench {suite}")
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)

@@ -50,3 +50,24 @@ def test_a_failed_check_is_reported_and_fails_the_command(
     captured = capsys.readouterr()
     assert "the book grew" in captured.out and "ok.figure" in captured.out
     assert "FAILED: bad: the book grew" in captured.err
+
+
+def test_an_interrupt_keeps_the_figures_measured_and_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def measured() -> list[Figure]:
+        return [Figure("done.figure", 1.0, "x", "counted")]
+
+    def interrupted() -> list[Figure]:
+        raise KeyboardInterrupt
+
+    def never() -> list[Figure]:
+        raise AssertionError("a benchmark after the interrupt ran")
+
+    suite = [("first", measured), ("second", interrupted), ("third", never)]
+    monkeypatch.setitem(bench_main.SUITES, "engine", suite)
+    assert bench_main.main(["engine"]) == 130
+    out = capsys.readouterr().out
+    assert "done.figure" in out
+    assert "bench interrupted during second; the table shows the figures measured" in out
+    assert "Traceback" not in out
