@@ -44,7 +44,7 @@ bench: install
 bench-long: install
 	$(UV) run python -m devops.bench long
 
-# half an hour or more, not part of `make test`: long hypothesis searches and a 10,000-step run;
+# about twenty minutes here, not part of `make test`: long hypothesis searches and a 10,000-step run;
 # SOAK="--scale 0.1" for a shorter one
 soak: install
 	$(UV) run python -m devops.bench.soak $(SOAK)
