@@ -28,12 +28,15 @@ from devops.fidelity.table import StepError
 # dispatches the minimum auction duration's default (30m) to its markets, so their
 # auctions last as short as our parameter bounds allow unless a feature sets it.
 # Nor does it dispatch the bond penalty parameter's default (1): its markets keep a
-# zero penalty factor until a feature sets the parameter.
+# zero penalty factor until a feature sets the parameter. The market value window
+# length (default 1 week) is not dispatched either: its markets close a value window,
+# and grow the LPs' virtual stakes, on every tick unless a feature sets it.
 HARNESS_NETWORK_PARAMETERS = {
     "market.fee.factors.makerFee": "0.00025",
     "market.fee.factors.infrastructureFee": "0.0005",
     "market.auction.minimumDuration": "1s",
     "market.liquidity.bondPenaltyParameter": "0",
+    "market.value.windowLength": "0s",
 }
 HARNESS_ASSETS = ("VEGA", "USDT", "USDC")
 HARNESS_QUANTUM = Decimal(5000)
