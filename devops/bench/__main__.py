@@ -105,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     except Interrupted as stopped:
         if stopped.figures:
             render(stopped.figures, title=f"python -m devops.bench {suite} ({stopped})")
+        for failure in stopped.failures:
+            print(f"FAILED: {failure}", file=sys.stderr)
         print(f"bench {stopped}; the table shows the figures measured before it")
         return 128 + signals[-1]
     finally:
