@@ -232,6 +232,11 @@ class Market(MarketLiquidity, MarketStopOrders, MarketLifecycle):
             _copy_fees(trades, result.trades)
         self.publish_order(order)
         self.handle_confirmation(result)
+        if result.trades and not self.auction.in_auction and not self.auction.can_leave():
+            # Vega's handleConfirmation refreshes pegged and LP orders as soon as the order
+            # traded; the submission refreshes them once more afterwards, so an LP's
+            # margin is checked (and its bond slashed) twice per trade.
+            self.check_reference_moves()
         return OrderConfirmation(order, result.trades, result.passive)
 
     def check_price_and_get_trades(self, order: Order) -> list[Trade]:

@@ -634,7 +634,10 @@ class MarketLifecycle(MarketBase):
             self._settle_margin(position, price)
 
     def _settle_margin(self, position: MarketPosition, price: int) -> tuple[bool, int] | None:
-        """Apply Vega's UpdateMarginsOnSettlement for one party; (closed out?, shortfall)."""
+        """Apply Vega's UpdateMarginsOnSettlement for one party; (closed out?, shortfall).
+
+        The shortfall is what an LP (a party with a bond account) asked of its general
+        account beyond its balance: Vega slashes the bond by it."""
         party = position.party
         general, margin, bond = self._accounts(party)
         if position.closed:
@@ -651,11 +654,11 @@ class MarketLifecycle(MarketBase):
             return None
         if current < levels.search:
             minimum = max(0, levels.maintenance - current)
+            wanted = levels.initial - current
+            shortfall = max(0, wanted - general.balance) if bond is not None else 0
             sources = [general] if bond is None else [general, bond]
-            moved = self.collateral.move(
-                sources, [margin], levels.initial - current, TransferType.MARGIN_LOW
-            )
-            return (margin.balance < current + minimum, moved.moved)
+            self.collateral.move(sources, [margin], wanted, TransferType.MARGIN_LOW)
+            return (margin.balance < current + minimum, shortfall)
         if in_auction:
             return None
         self.collateral.move(
@@ -781,10 +784,18 @@ class MarketLifecycle(MarketBase):
     def _margins_after_settlement(self) -> list[MarketPosition]:
         """Vega's UpdateMarginsOnSettlement + MarginUpdate: who could not reach maintenance."""
         distressed: list[MarketPosition] = []
+        penalties: list[tuple[str, int]] = []
         for position in list(self.positions.positions.values()):
             outcome = self._settle_margin(position, self.mark_price)
-            if outcome is not None and outcome[0]:
+            if outcome is None:
+                continue
+            if outcome[0]:
                 distressed.append(position)
+            if outcome[1] > 0:
+                penalties.append((position.party, outcome[1]))
+        # confirmMTM slashes bonds before resolving close-outs, which see the slashed margin
+        for party, shortfall in penalties:
+            self.apply_bond_penalty(party, shortfall)
         return distressed
 
     def resolve_closed_out(self, distressed: list[MarketPosition]) -> None:
