@@ -67,7 +67,7 @@ def read_network_config(path: str | os.PathLike[str]) -> dict:
         )
     for host in hosts:
         name, colon, port = host.rpartition(":") if isinstance(host, str) else ("", "", "")
-        if not (name and colon and port.isdigit() and 0 < int(port) < 65536):
+        if not (name and colon and port.isascii() and port.isdigit() and 0 < int(port) < 65536):
             raise NetworkConfigError(
                 f"network config {where}: API.GRPC.Hosts entry {host!r} is not host:port"
             )

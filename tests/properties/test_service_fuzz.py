@@ -97,7 +97,11 @@ def test_malformed_orders_are_rejected_and_move_nothing(
     assert _balances(vega) == before
 
 
-raw_text = st.one_of(st.text(max_size=8), st.sampled_from(["-1", "1e5", "NaN", "0x10", ""]))
+# digits outside ASCII: Python's isdigit takes them, Go's base-10 parsing does not
+NON_ASCII_DIGITS = ["²", "١٢", "１２"]
+raw_text = st.one_of(
+    st.text(max_size=8), st.sampled_from(["-1", "1e5", "NaN", "0x10", "", *NON_ASCII_DIGITS])
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -158,3 +162,17 @@ def test_queries_for_unknown_ids_fail_as_a_data_node_does(market_id: str, party:
         td.ListAccountsRequest(filter=td.AccountFilter(party_ids=[party or "x"]))
     )
     assert all(edge.node.owner == (party or "x") for edge in accounts.accounts.edges)
+
+
+def test_a_price_in_digits_other_than_ascii_is_refused_as_vega_refuses_it() -> None:
+    vega, _, market_id = _market()
+    node = vega.node
+    for price in NON_ASCII_DIGITS:
+        before = _balances(vega)
+        command = commands_pb2.OrderSubmission(
+            market_id=market_id, price=price, size=1, side=1, time_in_force=1, type=2
+        )
+        vega.wallet.submit_transaction(command, "buyer", "order_submission")
+        error = node.results[-1].error
+        assert error is not None and "is not a valid number" in error, (price, error)
+        assert _balances(vega) == before

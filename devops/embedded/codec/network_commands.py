@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from devops.embedded.codec.transactions import CommandError
+from devops.embedded.codec.transactions import CommandError, base10_digits
 from devops.engine.banking.transfers import DispatchMetric, DispatchStrategy, Transfer
 from devops.engine.types import AccountType
 
@@ -17,7 +17,7 @@ from devops.engine.types import AccountType
 def _amount(text: str, field: str) -> int:
     if not text:
         raise CommandError(f"{field} (is required)")
-    if not text.isdigit():
+    if not base10_digits(text):
         raise CommandError(f"{field} (is not a valid number)")
     if int(text) == 0:
         raise CommandError(f"{field} (is required)")

@@ -42,11 +42,17 @@ class Transaction:
     command: Any  # the vega-sim protobuf message
 
 
+def base10_digits(text: str) -> bool:
+    """Whether `text` is all ASCII digits, as Go's base-10 parsing requires: Python's
+    `isdigit` also takes '²' (which `int` then refuses) and '١' (which `int` reads)."""
+    return text.isascii() and text.isdigit()
+
+
 def _uint(text: str, field: str, *, allow_empty: bool = False) -> int:
     """Vega's num.UintFromString: a non-negative base-10 integer."""
     if text == "" and allow_empty:
         return 0
-    if not text or not text.isdigit():
+    if not base10_digits(text):
         raise CommandError(f"{field} (is not a valid number)")
     return int(text)
 
@@ -245,7 +251,7 @@ def liquidity_cancellation(message: Any) -> LiquidityProvisionCancellation:
 
 def withdrawal(message: Any) -> tuple[str, int]:
     """(asset, amount) of a `WithdrawSubmission`; an amount that is not a number is 0."""
-    amount = int(message.amount) if message.amount.isdigit() else 0
+    amount = int(message.amount) if base10_digits(message.amount) else 0
     return message.asset, amount
 
 
