@@ -40,7 +40,7 @@ bench: install
 	$(UV) run python -m devops.bench
 
 # 1,000 ETHUSD steps, then 10,000 three times, in fresh processes: memory and step time
-# stay flat (about ten minutes)
+# stay flat (about eight minutes)
 bench-long: install
 	$(UV) run python -m devops.bench long
 

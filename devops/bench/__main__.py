@@ -12,7 +12,7 @@ failure (status 0).
 - service: vega-sim submit_order + wait_fn(1) round trips in continuous trading.
 - scenario: one full ETHUSD run in a fresh process (time and peak memory), then ten
   runs of the same seed in another fresh process (the tenth against the first).
-- long (not part of `all`: about ten minutes): ETHUSD for 1,000 steps, then three times
+- long (not part of `all`: about eight minutes): ETHUSD for 1,000 steps, then three times
   for 10,000, each in a fresh process; peak memories and the last 1,000 steps' time over
   the first 1,000's, as medians over the long runs.
 """
