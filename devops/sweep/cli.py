@@ -47,13 +47,8 @@ def _checked(kind: str, parse: Callable[[str], object]) -> Callable[[str], objec
 def _scheduler(text: str) -> str:
     address = str(text).strip()
     host, sep, port = address.removeprefix("tcp://").rpartition(":")
-    if (
-        not address.startswith("tcp://")
-        or not sep
-        or not host
-        or not port.isascii()
-        and port.isdigit()
-    ):
+    digits = port.isascii() and port.isdigit()
+    if not address.startswith("tcp://") or not sep or not host or not digits:
         raise ValueError(f"wants tcp://HOST:PORT, got {text!r}")
     return address
 

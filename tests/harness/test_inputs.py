@@ -374,6 +374,7 @@ def test_a_network_config_with_hosts_is_read(tmp_path: Path) -> None:
         (b"[API.GRPC]\nHosts = []\n", "network config {path} has no API.GRPC.Hosts list"),
         (b"[API.GRPC]\nHosts = ['n01.example.net']\n", "entry 'n01.example.net' is not host:port"),
         (b"[API.GRPC]\nHosts = ['n01:99999']\n", "entry 'n01:99999' is not host:port"),
+        ("[API.GRPC]\nHosts = ['n01:８０']\n".encode(), "entry 'n01:８０' is not host:port"),
     ],
 )
 def test_bad_network_configs_are_refused_in_one_line(

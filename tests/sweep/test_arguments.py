@@ -177,6 +177,8 @@ def _refusal(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
         (["--seeds", "3:3"], "argument --seeds: must name at least one seed"),
         (["--steps", "0"], "argument --steps: must be a whole number of at least 1"),
         (["--scheduler", "localhost:8786"], "argument --scheduler: wants tcp://HOST:PORT"),
+        (["--scheduler", "tcp://localhost:abc"], "argument --scheduler: wants tcp://HOST:PORT"),
+        (["--scheduler", "tcp://localhost:８７８６"], "argument --scheduler: wants tcp://HOST"),
         (["--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"], "not allowed with argument"),
         (["--confidence", "1"], "argument --confidence: must be between 0 and 1"),
     ],
